@@ -1,0 +1,1 @@
+"""A Hatch publisher plugin for any PyPI-compatible index."""

@@ -1,0 +1,324 @@
+"""Artifacts: finding them, reading and checking their metadata, their digests, and the upload form they make."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hatch_custom_index.errors import PublishError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+SDIST_SUFFIXES = (".tar.gz", ".zip")
+WHEEL_SUFFIX = ".whl"
+# Core metadata versions Warehouse accepts (2.0 never existed as a standard; 2.6 is not yet accepted).
+SUPPORTED_METADATA_VERSIONS = frozenset({"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"})
+MAX_METADATA_BYTES = 16 * 1024 * 1024
+CHUNK_SIZE = 1024 * 1024
+# RawMetadata keys whose form field is singular although the field may repeat (Warehouse's names).
+SINGULAR_FORM_KEYS = {
+    "platforms": "platform",
+    "supported_platforms": "supported_platform",
+    "license_files": "license_file",
+    "import_names": "import_name",
+    "import_namespaces": "import_namespace",
+}
+
+
+@dataclass
+class Artifact:
+    """One file to publish, with everything the upload needs, all read before the first byte is sent."""
+
+    path: Path
+    filetype: str  # "sdist" or "bdist_wheel"
+    pyversion: str
+    project: str  # the normalized project name
+    version: str
+    metadata: dict[str, Any]
+    size: int = 0
+    digests: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def sha256(self) -> str:
+        return self.digests["sha256_digest"]
+
+    def form_fields(self) -> list[tuple[str, str]]:
+        """The upload form's fields, in Warehouse's names, multi-use fields as repeated entries."""
+        fields = [
+            (":action", "file_upload"),
+            ("protocol_version", "1"),
+            ("filetype", self.filetype),
+            ("pyversion", self.pyversion),
+        ]
+        fields.extend(metadata_form_fields(self.metadata))
+        fields.extend(self.digests.items())
+        return fields
+
+
+def find_artifacts(paths: Iterable[str], root: Path) -> list[Path]:
+    """The publishable files among `paths` (files or directories, relative to `root`); `dist/` when none given."""
+    found: dict[Path, None] = {}
+    for given in list(paths) or ["dist"]:
+        path = Path(given)
+        if not path.is_absolute():
+            path = root / path
+        if path.is_dir():
+            for candidate in _walk(path):
+                if is_publishable(candidate.name):
+                    found[candidate] = None
+        elif path.is_file():
+            if not is_publishable(path.name):
+                message = f"{path} is neither a wheel (.whl) nor a source distribution (.tar.gz, .zip)"
+                raise PublishError(message)
+            found[path] = None
+        else:
+            message = f"{path} does not exist" + (" (build first: `hatch build`)" if not paths else "")
+            raise PublishError(message)
+    if not found:
+        where = ", ".join(str(Path(p)) for p in paths) if paths else str(root / "dist")
+        message = f"No wheels or source distributions found in {where}"
+        raise PublishError(message)
+    return list(found)
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    seen: set[tuple[int, int]] = set()
+    for current, dirnames, filenames in os.walk(directory, followlinks=True):
+        stat = os.stat(current)
+        key = (stat.st_dev, stat.st_ino)
+        if key in seen:  # a symlink loop
+            dirnames.clear()
+            continue
+        seen.add(key)
+        dirnames.sort()
+        for filename in sorted(filenames):
+            candidate = Path(current, filename)
+            if candidate.is_file():
+                yield candidate
+
+
+def is_publishable(filename: str) -> bool:
+    return filename.endswith((WHEEL_SUFFIX, *SDIST_SUFFIXES))
+
+
+def read_artifact(path: Path) -> Artifact:
+    """Read one file's metadata and check it against its name; any problem is a PublishError naming the file."""
+    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
+
+    try:
+        if path.name.endswith(WHEEL_SUFFIX):
+            name, version, _, tags = parse_wheel_filename(path.name)
+            filetype = "bdist_wheel"
+            pyversion = ".".join(sorted({tag.interpreter for tag in tags}))
+            raw = _read_wheel_metadata(path, str(name), str(version))
+        else:
+            name, version = parse_sdist_filename(path.name)
+            filetype, pyversion = "sdist", "source"
+            raw = _read_sdist_metadata(path)
+    except (InvalidWheelFilename, InvalidSdistFilename) as e:
+        message = f"{path}: the file name is not a valid distribution name ({e})"
+        raise PublishError(message) from None
+    metadata = parse_metadata(raw, path)
+    _check_identity(metadata, str(name), str(version), path)
+    return Artifact(path, filetype, pyversion, str(name), str(version), metadata)
+
+
+def _read_wheel_metadata(path: Path, name: str, version: str) -> bytes:
+    import zipfile
+
+    from packaging.utils import canonicalize_name, canonicalize_version
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            wanted = (canonicalize_name(name), canonicalize_version(version))
+            for entry in archive.infolist():
+                parts = entry.filename.split("/")
+                if len(parts) != 2 or parts[1] != "METADATA" or not parts[0].endswith(".dist-info"):  # noqa: PLR2004
+                    continue
+                dist_name, _, dist_version = parts[0][: -len(".dist-info")].rpartition("-")
+                if (canonicalize_name(dist_name), canonicalize_version(dist_version)) == wanted:
+                    with archive.open(entry) as stream:
+                        return _bounded_read(stream, path, entry.filename)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:
+        message = f"{path}: not a readable wheel (a zip archive): {_reason(e)}"
+        raise PublishError(message) from None
+    message = f"{path}: the wheel has no `{name}-{version}.dist-info/METADATA`; rebuild it"
+    raise PublishError(message)
+
+
+def _read_sdist_metadata(path: Path) -> bytes:
+    if path.name.endswith(".zip"):
+        return _read_zip_sdist_metadata(path)
+    import tarfile
+
+    try:
+        with tarfile.open(path, mode="r:gz") as archive:
+            for member in archive:
+                parts = member.name.split("/")
+                if len(parts) == 2 and parts[1] == "PKG-INFO" and member.isfile():  # noqa: PLR2004
+                    stream = archive.extractfile(member)
+                    if stream is not None:
+                        return _bounded_read(stream, path, member.name)
+    except (tarfile.TarError, OSError, EOFError, ValueError) as e:
+        message = f"{path}: not a readable source distribution (a gzip-compressed tar archive): {_reason(e)}"
+        raise PublishError(message) from None
+    message = f"{path}: the source distribution has no top-level `PKG-INFO`; rebuild it"
+    raise PublishError(message)
+
+
+def _read_zip_sdist_metadata(path: Path) -> bytes:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for entry in archive.infolist():
+                parts = entry.filename.split("/")
+                if len(parts) == 2 and parts[1] == "PKG-INFO":  # noqa: PLR2004
+                    with archive.open(entry) as stream:
+                        return _bounded_read(stream, path, entry.filename)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:
+        message = f"{path}: not a readable source distribution (a zip archive): {_reason(e)}"
+        raise PublishError(message) from None
+    message = f"{path}: the source distribution has no top-level `PKG-INFO`; rebuild it"
+    raise PublishError(message)
+
+
+def _bounded_read(stream: Any, path: Path, member: str) -> bytes:
+    data = stream.read(MAX_METADATA_BYTES + 1)
+    if len(data) > MAX_METADATA_BYTES:
+        message = f"{path}: `{member}` is larger than {MAX_METADATA_BYTES // (1024 * 1024)} MiB; that is not metadata"
+        raise PublishError(message)
+    return data
+
+
+def _reason(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+def parse_metadata(raw: bytes, path: Path) -> dict[str, Any]:
+    """Core metadata as packaging's raw fields, checked for what an index requires."""
+    from packaging.metadata import parse_email
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        message = f"{path}: the metadata is not valid UTF-8; rebuild the file with a current build backend"
+        raise PublishError(message) from None
+    fields, _unparsed = parse_email(text)
+    metadata: dict[str, Any] = dict(fields)
+    for required in ("metadata_version", "name", "version"):
+        if not metadata.get(required):
+            label = required.replace("_", "-").title()
+            message = f"{path}: the metadata has no `{label}` field"
+            raise PublishError(message)
+    if metadata["metadata_version"] not in SUPPORTED_METADATA_VERSIONS:
+        supported = ", ".join(sorted(SUPPORTED_METADATA_VERSIONS))
+        message = (
+            f"{path}: Metadata-Version {metadata['metadata_version']} is not accepted by package indexes "
+            f"(they take {supported}); build it with a build backend that writes one of those"
+        )
+        raise PublishError(message)
+    return metadata
+
+
+def _check_identity(metadata: dict[str, Any], name: str, version: str, path: Path) -> None:
+    from packaging.utils import canonicalize_name
+    from packaging.version import InvalidVersion, Version
+
+    if canonicalize_name(metadata["name"]) != canonicalize_name(name):
+        message = f"{path}: the metadata names the project {metadata['name']!r}, but the file name says {name!r}"
+        raise PublishError(message)
+    try:
+        matches = Version(metadata["version"]) == Version(version)
+    except InvalidVersion:
+        message = f"{path}: the metadata's version {metadata['version']!r} is not a valid version (PEP 440)"
+        raise PublishError(message) from None
+    if not matches:
+        message = f"{path}: the metadata says version {metadata['version']!r}, but the file name says {version!r}"
+        raise PublishError(message)
+
+
+def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
+    """Map packaging's raw metadata to Warehouse's form: repeated parts for multi-use fields."""
+    fields: list[tuple[str, str]] = []
+    for key, value in metadata.items():
+        if key == "keywords":
+            fields.append(("keywords", ", ".join(value)))
+        elif key == "project_urls":
+            fields.extend(("project_urls", f"{label}, {url}") for label, url in value.items())
+        elif isinstance(value, list):
+            form_key = SINGULAR_FORM_KEYS.get(key, key)
+            fields.extend((form_key, item) for item in value)
+        else:
+            fields.append((key, value))
+    return fields
+
+
+def compute_digests(path: Path) -> tuple[int, dict[str, str]]:
+    """Size and the digests the upload form carries: sha256, blake2b-256, and md5 where FIPS allows it."""
+    hashers: dict[str, Any] = {"sha256_digest": hashlib.sha256(), "blake2_256_digest": hashlib.blake2b(digest_size=32)}
+    try:
+        hashers["md5_digest"] = hashlib.md5(usedforsecurity=False)
+    except ValueError:  # a FIPS build without md5
+        pass
+    size = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(CHUNK_SIZE):
+            size += len(chunk)
+            for hasher in hashers.values():
+                hasher.update(chunk)
+    return size, {key: hasher.hexdigest() for key, hasher in hashers.items()}
+
+
+def plan_order(artifacts: list[Artifact]) -> list[Artifact]:
+    """Release by release: the sdist first (it creates the release), then the wheels in sorted order."""
+    return sorted(artifacts, key=lambda a: (a.project, a.version, a.filetype != "sdist", a.name))
+
+
+def read_batch(paths: list[Path]) -> list[Artifact]:
+    """Read and check every file before anything is uploaded; all problems are reported together."""
+    artifacts: list[Artifact] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            artifact = read_artifact(path)
+            artifact.size, artifact.digests = compute_digests(path)
+        except PublishError as e:
+            problems.append(str(e))
+        except OSError as e:
+            problems.append(f"{path}: cannot be read ({e.strerror or e})")
+        else:
+            artifacts.append(artifact)
+    problems.extend(_batch_conflicts(artifacts))
+    if problems:
+        count = f"{len(problems)} problems" if len(problems) > 1 else "a problem"
+        message = f"Nothing was uploaded: the batch has {count}:\n" + "\n".join(f"  - {p}" for p in problems)
+        raise PublishError(message)
+    return plan_order(artifacts)
+
+
+def _batch_conflicts(artifacts: list[Artifact]) -> list[str]:
+    problems = []
+    by_name: dict[str, Artifact] = {}
+    sdists: dict[tuple[str, str], Artifact] = {}
+    for artifact in artifacts:
+        twin = by_name.setdefault(artifact.name, artifact)
+        if twin is not artifact and twin.sha256 != artifact.sha256:
+            problems.append(f"{artifact.path} and {twin.path} have the same name but different contents")
+        if artifact.filetype == "sdist":
+            release = (artifact.project, artifact.version)
+            other = sdists.setdefault(release, artifact)
+            if other is not artifact and other.name != artifact.name:
+                problems.append(
+                    f"{other.path} and {artifact.path} are two source distributions of {artifact.project} "
+                    f"{artifact.version}; an index takes one per release"
+                )
+    return problems

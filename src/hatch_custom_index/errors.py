@@ -1,0 +1,62 @@
+"""The one user-facing error type, and the redaction of secrets from anything shown."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+REDACTED = "********"
+
+# PyPI API tokens are "pypi-" followed by a base64url macaroon; scrub anything shaped like one.
+_PYPI_TOKEN = re.compile(r"pypi-[A-Za-z0-9_\-]{16,}")
+
+
+class PublishError(Exception):
+    """A failure the user can act on; its message says what, where, and what to do."""
+
+
+class Secret:
+    """A credential whose `str` and `repr` never show the value; `reveal()` is the one way to read it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __str__(self) -> str:
+        return REDACTED
+
+    def __repr__(self) -> str:
+        return f"Secret({REDACTED})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def redact_url(url: str) -> str:
+    """Return `url` without any `user:password@` part."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.rpartition("@")[2] if "@" in url else url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def scrub(text: str, secrets: tuple[Secret | str | None, ...] = ()) -> str:
+    """Remove the given secrets, and anything shaped like a PyPI token, from `text`."""
+    for secret in secrets:
+        value = secret.reveal() if isinstance(secret, Secret) else secret
+        if value:
+            text = text.replace(value, REDACTED)
+    return _PYPI_TOKEN.sub(REDACTED, text)

@@ -1,0 +1,317 @@
+"""HTTP with the index: what it already holds (simple API), uploads, and the server's own words on failure."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from hatch_custom_index.__about__ import __version__
+from hatch_custom_index.errors import PublishError, Secret, redact_url, scrub
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import httpx2
+
+    from hatch_custom_index.artifacts import Artifact
+    from hatch_custom_index.repositories import Repository
+
+SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
+UPLOAD_ACCEPT = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7"
+PEP691_JSON = "application/vnd.pypi.simple.v1+json"
+MAX_MESSAGE_CHARS = 500
+MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A username and password for HTTP Basic auth; the password stays a Secret until the request needs it."""
+
+    username: str
+    password: Secret
+
+
+# What an upload ended as.
+UPLOADED = "success"
+EXISTS = "already exists"
+
+
+class IndexClient:
+    """One connection pool to one repository: existence checks and uploads."""
+
+    def __init__(self, repository: Repository, timeout: float, secrets: tuple[Secret, ...] = ()) -> None:
+        self.repository = repository
+        self.timeout = timeout
+        self.secrets = list(secrets)
+        self._simple_url = repository.simple_url
+        self._client: httpx2.Client | None = None
+
+    @property
+    def client(self) -> httpx2.Client:
+        if self._client is None:
+            import httpx2
+
+            from hatch_custom_index.tls import ssl_context
+
+            self._client = httpx2.Client(
+                headers={"User-Agent": f"hatch-custom-index/{__version__} httpx2/{httpx2.__version__}"},
+                timeout=self.timeout,
+                verify=ssl_context(self.repository),
+                follow_redirects=False,
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    @property
+    def simple_url(self) -> str:
+        """The simple API's root, as found by the existence check (devpi's `+simple/` once it said it is devpi)."""
+        return self._simple_url
+
+    def project_url(self, project: str) -> str:
+        return f"{self._simple_url}{project}/"
+
+    # --- what the index already holds -------------------------------------------------------------------------------
+
+    def existing_files(
+        self, project: str, credentials: Callable[[], Credentials | None]
+    ) -> tuple[dict[str, str | None], str | None]:
+        """Map of file name to sha256 (None when the index gives none) of `project`'s files, and a warning if the
+        check could not be made. `credentials` is asked only when the index refuses an anonymous read."""
+        url = self.project_url(project)
+        response = self._get_simple(url, None)
+        if response.status_code == 404 and _is_devpi(response) and not self.repository.simple_url_configured:  # noqa: PLR2004
+            self._simple_url = self.repository.url.rstrip("/") + "/+simple/"
+            url = self.project_url(project)
+            response = self._get_simple(url, None)
+        if response.status_code in {401, 403} and _same_origin(url, self.repository.url):
+            found = credentials()
+            if found is not None:
+                response = self._get_simple(url, found)
+        if response.status_code == 404:  # noqa: PLR2004
+            return {}, None
+        if response.status_code == 200:  # noqa: PLR2004
+            try:
+                return parse_simple_page(response), None
+            except ValueError as e:
+                return {}, f"could not read {redact_url(url)}: {e}"
+        if response.is_redirect:  # another host: e.g. pypiserver's fallback to pypi.org for projects it lacks
+            return {}, None
+        return {}, f"could not check {redact_url(url)} for files already there: {self._describe(response)}"
+
+    def _get_simple(self, url: str, credentials: Credentials | None) -> httpx2.Response:
+        for _ in range(MAX_REDIRECTS):
+            response = self._request("GET", url, credentials, headers={"Accept": SIMPLE_ACCEPT})
+            if not response.is_redirect:
+                return response
+            target = urljoin(url, response.headers.get("Location", ""))
+            if not _same_origin(target, url):
+                return response
+            url = target
+        return response
+
+    # --- uploads ----------------------------------------------------------------------------------------------------
+
+    def upload(self, artifact: Artifact, credentials: Credentials) -> str:
+        """Upload one file; UPLOADED or EXISTS, or a PublishError with the server's message."""
+        fields: dict[str, list[str]] = {}
+        for key, value in artifact.form_fields():
+            fields.setdefault(key, []).append(value)
+        with artifact.path.open("rb") as stream:
+            response = self._request(
+                "POST",
+                self.repository.url,
+                credentials,
+                headers={"Accept": UPLOAD_ACCEPT},
+                data=fields,
+                files={"content": (artifact.name, stream, "application/octet-stream")},
+            )
+        if response.status_code in {200, 201}:
+            return UPLOADED
+        if response.status_code == 409 or (  # noqa: PLR2004
+            response.status_code == 400 and "already exists" in self._message(response).lower()  # noqa: PLR2004
+        ):
+            files, _ = self.existing_files(artifact.project, lambda: credentials)
+            if files.get(artifact.name) == artifact.sha256:
+                return EXISTS
+            if artifact.name in files:
+                raise PublishError(different_file_message(artifact, self.project_url(artifact.project)))
+        if response.is_redirect:
+            target = redact_url(urljoin(self.repository.url, response.headers.get("Location", "")))
+            message = (
+                f"the index answered the upload with a redirect to {target} ({response.status_code}); "
+                "check the repository's upload URL (a missing trailing slash, or a login page)"
+            )
+            raise PublishError(message)
+        raise PublishError(self._describe(response))
+
+    # --- plumbing ---------------------------------------------------------------------------------------------------
+
+    def _request(self, method: str, url: str, credentials: Credentials | None, **kwargs: Any) -> httpx2.Response:
+        import httpx2
+
+        if credentials is not None:
+            kwargs["auth"] = httpx2.BasicAuth(credentials.username, credentials.password.reveal())
+        try:
+            return self.client.request(method, url, **kwargs)
+        except httpx2.TimeoutException:
+            message = f"{redact_url(url)} did not answer within {self.timeout:g} s (option `timeout`)"
+            raise PublishError(message) from None
+        except httpx2.HTTPError as e:
+            reason = scrub(str(e) or type(e).__name__, tuple(self.secrets))
+            message = f"could not reach {redact_url(url)}: {reason}"
+            raise PublishError(message) from None
+
+    def _message(self, response: httpx2.Response) -> str:
+        return scrub(extract_message(response), tuple(self.secrets))
+
+    def _describe(self, response: httpx2.Response) -> str:
+        message = self._message(response)
+        status = f"{response.status_code} {response.reason_phrase}".strip()
+        return f"{status}: {message}" if message and message != response.reason_phrase else status
+
+
+def different_file_message(artifact: Artifact, url: str) -> str:
+    return (
+        f"{artifact.name}: the index already holds a different file of that name ({redact_url(url)}); "
+        "an index never replaces a file: release a new version"
+    )
+
+
+def _is_devpi(response: httpx2.Response) -> bool:
+    return "x-devpi-server-version" in response.headers
+
+
+def _same_origin(left: str, right: str) -> bool:
+    a, b = urlsplit(left), urlsplit(right)
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+
+
+def parse_simple_page(response: httpx2.Response) -> dict[str, str | None]:
+    """File name -> sha256 from a PEP 691 JSON or PEP 503 HTML project page."""
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if content_type == PEP691_JSON:
+        try:
+            page = response.json()
+            return {
+                entry["filename"]: (entry.get("hashes") or {}).get("sha256")
+                for entry in page["files"]
+                if isinstance(entry, dict)
+            }
+        except (ValueError, KeyError, TypeError):
+            message = "not a valid PEP 691 project page"
+            raise ValueError(message) from None
+    parser = _LinkParser()
+    parser.feed(response.text)
+    return parser.files
+
+
+class _LinkParser(HTMLParser):
+    """Collect `<a href="...name#sha256=...">` links of a PEP 503 page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "a":
+            return
+        href = dict(attrs).get("href")
+        if not href:
+            return
+        location, _, fragment = href.partition("#")
+        filename = unquote(urlsplit(location).path.rsplit("/", 1)[-1])
+        algorithm, _, digest = fragment.partition("=")
+        if filename:
+            self.files[filename] = digest.lower() if algorithm == "sha256" and digest else None
+
+
+def extract_message(response: httpx2.Response) -> str:
+    """The server's own explanation: JSON `message`/`detail`/`code`, else the text of an HTML or plain body."""
+    text = ""
+    try:
+        text = response.text
+    except Exception:  # noqa: BLE001 -- an undecodable body has no message to show
+        text = ""
+    content_type = response.headers.get("Content-Type", "").lower()
+    message = ""
+    if "json" in content_type:
+        message = _json_message(text)
+    elif "html" in content_type or text.lstrip().startswith("<"):
+        message = _html_text(text)
+    else:
+        message = " ".join(text.split())
+    reason = response.reason_phrase or ""
+    # Warehouse puts its explanation in the reason phrase ("400 File already exists ..."); HTTP/2 has none.
+    if reason and reason not in message and not _is_standard_reason(response.status_code, reason):
+        message = f"{reason} {message}".strip() if message else reason
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = message[:MAX_MESSAGE_CHARS].rstrip() + " …"
+    return message
+
+
+def _is_standard_reason(status: int, reason: str) -> bool:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase.lower() == reason.lower()
+    except ValueError:
+        return False
+
+
+def _json_message(text: str) -> str:
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return " ".join(text.split())
+    if not isinstance(body, dict):
+        return " ".join(text.split())
+    parts = [str(body[key]) for key in ("message", "title", "detail") if body.get(key)]
+    if body.get("code") and not any(str(body["code"]) in part for part in parts):
+        parts.append(f"(code {body['code']})")
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        parts.extend(
+            f"{error.get('code', '')}: {error.get('description', '')}".strip(": ")
+            for error in errors
+            if isinstance(error, dict)
+        )
+    return " ".join(_dedupe(parts)) or " ".join(text.split())
+
+
+def _dedupe(parts: list[str]) -> list[str]:
+    kept: list[str] = []
+    for part in parts:
+        if not any(part in other for other in kept):
+            kept.append(part)
+    return kept
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002
+        if tag in {"script", "style", "title", "head"}:
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style", "title", "head"} and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.chunks.append(data)
+
+
+def _html_text(text: str) -> str:
+    parser = _TextParser()
+    parser.feed(text)
+    return " ".join(" ".join(parser.chunks).split())

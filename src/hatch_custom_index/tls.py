@@ -1,0 +1,50 @@
+"""One `ssl.SSLContext` per repository: its CA bundle and client certificate together (Hatch's defect 15)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hatch_custom_index.errors import PublishError
+
+if TYPE_CHECKING:
+    import ssl
+
+    from hatch_custom_index.repositories import Repository
+
+
+def ssl_context(repository: Repository) -> ssl.SSLContext | bool:
+    """The verification httpx2 should use: True (the default trust store) unless a CA or client cert is set."""
+    ca_cert = repository.settings["ca-cert"]
+    client_cert = repository.settings["client-cert"]
+    client_key = repository.settings["client-key"]
+    if not ca_cert.value and not client_cert.value:
+        if client_key.value:
+            message = f"{client_key.source} is set, but `client-cert` is not; give the certificate too"
+            raise PublishError(message)
+        return True
+
+    import ssl
+
+    import httpx2
+
+    try:
+        context = (
+            ssl.create_default_context(cafile=ca_cert.value) if ca_cert.value else httpx2.create_ssl_context()
+        )
+    except (OSError, ssl.SSLError) as e:
+        message = f"{ca_cert.source}: cannot use {ca_cert.value} as a CA bundle ({_reason(e)})"
+        raise PublishError(message) from None
+    if client_cert.value:
+        try:
+            context.load_cert_chain(client_cert.value, client_key.value or None)
+        except (OSError, ssl.SSLError) as e:
+            message = (
+                f"{client_cert.source}: cannot load the client certificate {client_cert.value}"
+                f"{' with the key ' + client_key.value if client_key.value else ''} ({_reason(e)})"
+            )
+            raise PublishError(message) from None
+    return context
+
+
+def _reason(error: OSError | Exception) -> str:
+    return getattr(error, "strerror", None) or str(error) or type(error).__name__
