@@ -36,7 +36,7 @@ class CredentialChain:
         given = self.repository.settings["user"]
         if given.value:
             return Found(given.value, given.source)
-        return Found(DEFAULT_USERNAME, "default")
+        return Found(DEFAULT_USERNAME, "the default")
 
     def password(self) -> Found:
         """`-o auth` > HATCH_INDEX_AUTH > the repos table; nothing found is an error naming where it looked."""

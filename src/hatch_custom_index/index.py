@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
@@ -84,6 +85,14 @@ class IndexClient:
         """Map of file name to sha256 (None when the index gives none) of `project`'s files, and a warning if the
         check could not be made. `credentials` is asked only when the index refuses an anonymous read."""
         url = self.project_url(project)
+        try:
+            return self._existing_files(url, project, credentials)
+        except PublishError as e:
+            return {}, str(e)
+
+    def _existing_files(
+        self, url: str, project: str, credentials: Callable[[], Credentials | None]
+    ) -> tuple[dict[str, str | None], str | None]:
         response = self._get_simple(url, None)
         if response.status_code == 404 and _is_devpi(response) and not self.repository.simple_url_configured:  # noqa: PLR2004
             self._simple_url = self.repository.url.rstrip("/") + "/+simple/"
@@ -148,7 +157,10 @@ class IndexClient:
                 "check the repository's upload URL (a missing trailing slash, or a login page)"
             )
             raise PublishError(message)
-        raise PublishError(self._describe(response))
+        hint = ""
+        if response.status_code in {401, 403}:
+            hint = f" (the index refused the credentials of user {credentials.username!r}: check the password or token)"
+        raise PublishError(self._describe(response) + hint)
 
     # --- plumbing ---------------------------------------------------------------------------------------------------
 
@@ -171,9 +183,10 @@ class IndexClient:
         return scrub(extract_message(response), tuple(self.secrets))
 
     def _describe(self, response: httpx2.Response) -> str:
+        """`403 Forbidden: <the server's own words>`."""
+        status = f"{response.status_code} {_standard_reason(response.status_code)}".strip()
         message = self._message(response)
-        status = f"{response.status_code} {response.reason_phrase}".strip()
-        return f"{status}: {message}" if message and message != response.reason_phrase else status
+        return f"{status}: {message}" if message else status
 
 
 def different_file_message(artifact: Artifact, url: str) -> str:
@@ -246,22 +259,29 @@ def extract_message(response: httpx2.Response) -> str:
         message = _html_text(text)
     else:
         message = " ".join(text.split())
+    message = _without_status(message, response.status_code)
     reason = response.reason_phrase or ""
     # Warehouse puts its explanation in the reason phrase ("400 File already exists ..."); HTTP/2 has none.
-    if reason and reason not in message and not _is_standard_reason(response.status_code, reason):
-        message = f"{reason} {message}".strip() if message else reason
+    if reason and reason not in message and reason.lower() != _standard_reason(response.status_code).lower():
+        message = f"{reason}. {message}".strip(". ") if message else reason
     if len(message) > MAX_MESSAGE_CHARS:
         message = message[:MAX_MESSAGE_CHARS].rstrip() + " …"
     return message
 
 
-def _is_standard_reason(status: int, reason: str) -> bool:
+def _standard_reason(status: int) -> str:
     from http import HTTPStatus
 
     try:
-        return HTTPStatus(status).phrase.lower() == reason.lower()
+        return HTTPStatus(status).phrase
     except ValueError:
-        return False
+        return ""
+
+
+def _without_status(message: str, status: int) -> str:
+    """Drop a leading `Error: 403 Forbidden` that only repeats the status line."""
+    pattern = rf"^(error\W*)?({status}\W*)?({re.escape(_standard_reason(status))}\W*)?"
+    return re.sub(pattern, "", message, flags=re.IGNORECASE).strip() if message else message
 
 
 def _json_message(text: str) -> str:
@@ -271,25 +291,19 @@ def _json_message(text: str) -> str:
         return " ".join(text.split())
     if not isinstance(body, dict):
         return " ".join(text.split())
-    parts = [str(body[key]) for key in ("message", "title", "detail") if body.get(key)]
-    if body.get("code") and not any(str(body["code"]) in part for part in parts):
-        parts.append(f"(code {body['code']})")
+    message = next((str(body[key]) for key in ("message", "detail", "title") if body.get(key)), "")
+    code = str(body.get("code") or "")
+    if code and code not in message and message not in code and not code[:3].isdigit():
+        message = f"{message} (code {code})".strip()
     errors = body.get("errors")
     if isinstance(errors, list):
-        parts.extend(
+        details = [
             f"{error.get('code', '')}: {error.get('description', '')}".strip(": ")
             for error in errors
             if isinstance(error, dict)
-        )
-    return " ".join(_dedupe(parts)) or " ".join(text.split())
-
-
-def _dedupe(parts: list[str]) -> list[str]:
-    kept: list[str] = []
-    for part in parts:
-        if not any(part in other for other in kept):
-            kept.append(part)
-    return kept
+        ]
+        message = "; ".join(part for part in (message, *details) if part)
+    return message or " ".join(text.split())
 
 
 class _TextParser(HTMLParser):

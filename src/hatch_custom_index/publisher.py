@@ -13,6 +13,7 @@ from hatch_custom_index.settings import HATCH, PLUGIN_NAME, PROJECT
 
 if TYPE_CHECKING:
     from hatch_custom_index.artifacts import Artifact
+    from hatch_custom_index.credentials import CredentialChain
     from hatch_custom_index.index import Credentials, IndexClient
     from hatch_custom_index.repositories import Repository
 
@@ -52,7 +53,7 @@ class CustomIndexPublisher(PublisherInterface):
             credentials = chain.get() if to_upload else None
             if credentials is not None:
                 client.secrets.append(credentials.password)
-            self._upload(batch, to_upload, client, credentials, root)
+            self._upload(batch, to_upload, client, credentials, root, chain)
         finally:
             client.close()
 
@@ -99,6 +100,7 @@ class CustomIndexPublisher(PublisherInterface):
         client: IndexClient,
         credentials: Credentials | None,
         root: Path,
+        chain: CredentialChain,
     ) -> None:
         from hatch_custom_index.index import EXISTS
 
@@ -114,10 +116,11 @@ class CustomIndexPublisher(PublisherInterface):
             except PublishError as e:
                 self.app.display_error(f"{shown} ... failed")
                 missing = [_display_path(a.path, root) for a in batch if a not in on_index]
-                message = f"{client.repository.display_name} refused {artifact.name}: {e}"
+                message = f"Uploading {artifact.name} to {client.repository.display_name} failed: {e}"
                 if on_index:
                     message += f"\nOn the index: {', '.join(a.name for a in on_index)}"
                 message += f"\nNot on the index: {', '.join(missing)}"
+                message += f"\nCredentials: username from {chain.username_source}, password from {chain.password_source}"
                 raise PublishError(message) from None
             if result == EXISTS:
                 self.app.display_warning(f"{shown} ... already exists")

@@ -92,8 +92,8 @@ def select_repository(cli: Layer, env: Layer, project: Layer, hatch: Layer) -> R
     settings = {}
     for option in OPTIONS.values():
         found = _first(option.name, scopes)
-        settings[option.name] = found or Value(option.default, "default")
-    settings["repo"] = Value(target, chosen.source if chosen else "default")
+        settings[option.name] = found or Value(option.default, "the default")
+    settings["repo"] = Value(target, chosen.source if chosen else "the default")
     return Repository(name, url, settings)
 
 

@@ -1,0 +1,1 @@
+"""Helpers for the tests, the demo and the benchmark: real index servers and real projects to publish."""

@@ -1,0 +1,173 @@
+"""Real index servers on 127.0.0.1 with ephemeral ports, for the tests, the demo and the benchmark.
+
+pypiserver (htpasswd auth, HTML simple API, 409 on duplicates) and devpi-server (a user with a non-volatile index,
+PEP 691 JSON). Each is started from the environment this code runs in and stopped with its process.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def executable(name: str) -> str:
+    """A console script of this environment (next to the running Python), else from PATH."""
+    candidate = Path(sys.executable).parent / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        message = f"{name} is not installed in this environment"
+        raise RuntimeError(message)
+    return found
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            message = f"the server for {url} exited with {process.returncode}"
+            raise RuntimeError(message)
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 -- a loopback URL of our own
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    message = f"the server for {url} did not start within {seconds} s"
+    raise RuntimeError(message)
+
+
+class Server:
+    """A server process; a context manager that stops it."""
+
+    process: subprocess.Popen | None = None
+    log: Path
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self):  # noqa: ANN204
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+class PypiServer(Server):
+    """pypiserver with htpasswd users; the upload URL is the root, the simple API `/simple/`."""
+
+    def __init__(self, directory: Path, users: dict[str, str]) -> None:
+        from passlib.apache import HtpasswdFile
+
+        self.packages = directory / "packages"
+        self.packages.mkdir(parents=True, exist_ok=True)
+        htpasswd = HtpasswdFile(str(directory / "htpasswd"), new=True)
+        for user, password in users.items():
+            htpasswd.set_password(user, password)
+        htpasswd.save()
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}/"
+        self.simple_url = f"{self.url}simple/"
+        self.log = directory / "pypiserver.log"
+        command = [
+            *(executable("pypi-server"), "run", "-i", HOST, "-p", str(self.port)),
+            *("-P", str(directory / "htpasswd"), "-a", "update", "--disable-fallback", str(self.packages)),
+        ]
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        wait_until_up(self.simple_url, self.process)
+
+    def files(self) -> dict[str, bytes]:
+        """What the server holds: file name -> contents."""
+        return {path.name: path.read_bytes() for path in sorted(self.packages.iterdir()) if path.is_file()}
+
+
+class DevpiServer(Server):
+    """devpi-server with user `alice` and a non-volatile index `alice/stable` (the upload URL)."""
+
+    def __init__(self, directory: Path, user: str = "alice", password: str = "alice-password") -> None:  # noqa: S107
+        server_dir = directory / "server"
+        subprocess.run(  # noqa: S603
+            [executable("devpi-init"), "--serverdir", str(server_dir), "--no-root-pypi", "--root-passwd", "root"],
+            check=True,
+            capture_output=True,
+        )
+        self.port = free_port()
+        self.root_url = f"http://{HOST}:{self.port}/"
+        self.log = directory / "devpi.log"
+        command = [
+            *(executable("devpi-server"), "--serverdir", str(server_dir), "--host", HOST, "--port", str(self.port)),
+            "--offline-mode",
+        ]
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        wait_until_up(f"{self.root_url}+api", self.process)
+        self.user, self.password = user, password
+        self._call("PUT", user, {"password": password, "email": f"{user}@example.org"})
+        token = self._call("POST", "+login", {"user": user, "password": password})["result"]["password"]
+        self._auth = base64.b64encode(f"{user}:{token}".encode()).decode()
+        self._call("PUT", f"{user}/stable", {"bases": [], "volatile": False})
+        self.url = f"{self.root_url}{user}/stable/"
+        self.simple_url = f"{self.url}+simple/"
+
+    def _call(self, method: str, path: str, body: dict) -> dict:
+        request = urllib.request.Request(  # noqa: S310
+            self.root_url + path,
+            data=json.dumps(body).encode(),
+            method=method,
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        )
+        if getattr(self, "_auth", None):
+            request.add_header("X-Devpi-Auth", self._auth)
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return json.loads(response.read() or b"{}")
+
+    def project(self, name: str) -> dict:
+        """devpi's JSON view of a project: versions, their metadata and links."""
+        request = urllib.request.Request(f"{self.url}{name}", headers={"Accept": "application/json"})  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                return json.loads(response.read())["result"]
+        except urllib.error.HTTPError as e:
+            if e.code == 404:  # noqa: PLR2004
+                return {}
+            raise
+
+    def files(self, name: str) -> dict[str, str]:
+        """File name -> sha256 of a project's files, from the PEP 691 JSON simple page."""
+        request = urllib.request.Request(  # noqa: S310
+            f"{self.simple_url}{name}/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                page = json.loads(response.read())
+        except urllib.error.HTTPError as e:
+            if e.code == 404:  # noqa: PLR2004
+                return {}
+            raise
+        return {entry["filename"]: entry["hashes"]["sha256"] for entry in page["files"]}

@@ -1,0 +1,63 @@
+"""Secrets never show, URLs lose their credentials, and scrubbed text holds no token."""
+
+from __future__ import annotations
+
+from hatch_custom_index.errors import REDACTED, Secret, redact_url, scrub
+
+TOKEN = "pypi-AgEIcHlwaS5vcmcCJGE4ZjY1MzI5LTAxMjM"
+
+
+def test_secret_str_and_repr_are_redacted() -> None:
+    secret = Secret("hunter2")
+    assert str(secret) == REDACTED
+    assert "hunter2" not in repr(secret)
+    assert repr(secret) == f"Secret({REDACTED})"
+    assert f"{secret}" == REDACTED
+
+
+def test_secret_reveal_returns_the_value() -> None:
+    assert Secret("hunter2").reveal() == "hunter2"
+
+
+def test_secret_equality_truthiness_and_hash() -> None:
+    assert Secret("a") == Secret("a")
+    assert Secret("a") != Secret("b")
+    assert Secret("a") != "a"
+    assert hash(Secret("a")) == hash(Secret("a"))
+    assert not Secret("")
+    assert Secret("x")
+
+
+def test_secret_is_redacted_inside_containers() -> None:
+    assert "hunter2" not in repr({"auth": Secret("hunter2")})
+
+
+def test_redact_url_drops_userinfo() -> None:
+    assert redact_url("https://alice:s3cret@host.example:8443/legacy/?a=1") == "https://host.example:8443/legacy/?a=1"
+    assert redact_url("https://token@host.example/") == "https://host.example/"
+
+
+def test_redact_url_keeps_url_without_userinfo() -> None:
+    assert redact_url("https://upload.pypi.org/legacy/") == "https://upload.pypi.org/legacy/"
+
+
+def test_redact_url_drops_userinfo_of_unparsable_url() -> None:
+    redacted = redact_url("https://alice:s3cret@[::1/legacy/")
+    assert "s3cret" not in redacted
+    assert "alice" not in redacted
+
+
+def test_scrub_removes_given_secrets() -> None:
+    text = "login alice:hunter2 failed; password hunter2; other swordfish"
+    scrubbed = scrub(text, (Secret("hunter2"), "swordfish", None, ""))
+    assert "hunter2" not in scrubbed
+    assert "swordfish" not in scrubbed
+    assert scrubbed == f"login alice:{REDACTED} failed; password {REDACTED}; other {REDACTED}"
+
+
+def test_scrub_removes_pypi_token_shaped_strings() -> None:
+    assert scrub(f"Invalid token {TOKEN} given") == f"Invalid token {REDACTED} given"
+
+
+def test_scrub_keeps_ordinary_text() -> None:
+    assert scrub("see pypi-docs and pypi-short") == "see pypi-docs and pypi-short"
