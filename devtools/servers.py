@@ -71,7 +71,7 @@ class Server:
                 self.process.kill()
                 self.process.wait()
 
-    def __enter__(self):  # noqa: ANN204
+    def __enter__(self):
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -99,7 +99,7 @@ class PypiServer(Server):
             *("-P", str(directory / "htpasswd"), "-a", "update", "--disable-fallback", str(self.packages)),
         ]
         with self.log.open("wb") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         wait_until_up(self.simple_url, self.process)
 
     def files(self) -> dict[str, bytes]:
@@ -112,7 +112,7 @@ class DevpiServer(Server):
 
     def __init__(self, directory: Path, user: str = "alice", password: str = "alice-password") -> None:  # noqa: S107
         server_dir = directory / "server"
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             [executable("devpi-init"), "--serverdir", str(server_dir), "--no-root-pypi", "--root-passwd", "root"],
             check=True,
             capture_output=True,
@@ -125,7 +125,7 @@ class DevpiServer(Server):
             "--offline-mode",
         ]
         with self.log.open("wb") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         wait_until_up(f"{self.root_url}+api", self.process)
         self.user, self.password = user, password
         self._call("PUT", user, {"password": password, "email": f"{user}@example.org"})

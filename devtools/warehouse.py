@@ -64,14 +64,16 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *_args: object) -> None:
         pass
 
-    def _send(self, status: int, body: bytes = b"", content_type: str = "text/plain", reason: str | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes = b"", content_type: str = "text/plain", reason: str | None = None
+    ) -> None:
         self.send_response(status, reason)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         state = self.server.state
         parts = self.path.strip("/").split("/")
         if len(parts) == 2 and parts[0] == "simple":  # noqa: PLR2004
@@ -92,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(404, b"Not Found")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         state = self.server.state
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         if self.path != "/legacy/":
@@ -152,7 +154,7 @@ class WarehouseServer:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> WarehouseServer:
+    def __enter__(self):
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -6,7 +6,7 @@ from hatchling.plugin import hookimpl
 
 
 @hookimpl
-def hatch_register_publisher():  # noqa: ANN201 -- Hatch's hook signature
+def hatch_register_publisher():
     from hatch_custom_index.publisher import CustomIndexPublisher
 
     return CustomIndexPublisher

@@ -79,9 +79,7 @@ class CustomIndexPublisher(PublisherInterface):
         problems, to_upload = [], []
         for artifact in batch:
             digest = existing[artifact.project].get(artifact.name, "")
-            if artifact.name not in existing[artifact.project]:
-                to_upload.append(artifact)
-            elif digest is None:  # listed without a sha256: let the upload and its re-check decide
+            if artifact.name not in existing[artifact.project] or digest is None:
                 to_upload.append(artifact)
             elif digest != artifact.sha256:
                 problems.append(different_file_message(artifact, client.project_url(artifact.project)))
@@ -120,7 +118,9 @@ class CustomIndexPublisher(PublisherInterface):
                 if on_index:
                     message += f"\nOn the index: {', '.join(a.name for a in on_index)}"
                 message += f"\nNot on the index: {', '.join(missing)}"
-                message += f"\nCredentials: username from {chain.username_source}, password from {chain.password_source}"
+                message += (
+                    f"\nCredentials: username from {chain.username_source}, password from {chain.password_source}"
+                )
                 raise PublishError(message) from None
             if result == EXISTS:
                 self.app.display_warning(f"{shown} ... already exists")

@@ -98,7 +98,7 @@ OPTIONS: dict[str, Option] = {
         Option(
             "skip-existing",
             "bool",
-            True,  # noqa: FBT003
+            True,
             "Files already on the index with the same sha256 are skipped; false makes them an error.",
             frozenset({CLI, PROJECT, HATCH, REPO}),
         ),
@@ -122,7 +122,7 @@ OPTIONS: dict[str, Option] = {
 # Keys of the config tables that are not options.
 TABLE_KEYS = {
     "url": "The upload URL of a repository (repos tables only).",
-    "repos": "Named repositories: `NAME = \"url\"` or a table with `url` and any per-repository option.",
+    "repos": 'Named repositories: `NAME = "url"` or a table with `url` and any per-repository option.',
     "disable": "Ask for confirmation before publishing with this plugin (Hatch reads it).",
 }
 

@@ -28,9 +28,7 @@ def ssl_context(repository: Repository) -> ssl.SSLContext | bool:
     import httpx2
 
     try:
-        context = (
-            ssl.create_default_context(cafile=ca_cert.value) if ca_cert.value else httpx2.create_ssl_context()
-        )
+        context = ssl.create_default_context(cafile=ca_cert.value) if ca_cert.value else httpx2.create_ssl_context()
     except (OSError, ssl.SSLError) as e:
         message = f"{ca_cert.source}: cannot use {ca_cert.value} as a CA bundle ({_reason(e)})"
         raise PublishError(message) from None

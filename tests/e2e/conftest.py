@@ -70,7 +70,7 @@ class Sandbox:
 
     def publish(self, project: Project, *args: str, env: dict[str, str] | None = None) -> Result:
         """Run `hatch publish -p custom-index ARGS` in the project, with no stdin."""
-        completed = subprocess.run(  # noqa: S603
+        completed = subprocess.run(
             [sys.executable, "-m", "hatch", "publish", "-p", "custom-index", *args],
             cwd=project.root,
             env={**self.env, **(env or {})},

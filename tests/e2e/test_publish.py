@@ -47,7 +47,7 @@ def test_first_publish_then_republish_on_pypiserver(sandbox, pypiserver):
     again = project.publish("-o", "repo=local", env={"HATCH_INDEX_AUTH": ALICE})
 
     assert again.returncode == 0, again.output
-    assert again.stderr.count("... already exists") == 2  # noqa: PLR2004
+    assert again.stderr.count("... already exists") == 2
     assert ALICE not in first.output + again.output
 
 
@@ -142,7 +142,7 @@ def test_nothing_to_upload_needs_no_credentials(sandbox, pypiserver):
     result = project.publish("-o", "repo=local")
 
     assert result.returncode == 0, result.output
-    assert result.stderr.count("already exists") == 2  # noqa: PLR2004
+    assert result.stderr.count("already exists") == 2
 
 
 # --- where the repository and the settings come from ------------------------------------------------------------------
@@ -242,7 +242,7 @@ def test_first_publish_then_republish_on_devpi(sandbox, devpi):
     again = project.publish("-o", "repo=devpi", env={"HATCH_INDEX_AUTH": devpi.password})
 
     assert again.returncode == 0, again.output
-    assert again.stderr.count("... already exists") == 2  # noqa: PLR2004
+    assert again.stderr.count("... already exists") == 2
 
 
 def test_devpi_different_bytes_and_wrong_password(sandbox, devpi):
