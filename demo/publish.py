@@ -1,0 +1,54 @@
+"""The quick-start demo: build this project, start a local index, publish through the plugin, show what landed.
+
+Run with `hatch run demo:publish`. Everything happens on 127.0.0.1 in a temporary directory, removed afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from devtools.projects import build  # noqa: E402
+from devtools.servers import PypiServer  # noqa: E402
+
+
+def main() -> int:
+    sys.stdout.reconfigure(line_buffering=True)
+    with tempfile.TemporaryDirectory(prefix="hatch-custom-index-demo-") as temp:
+        work = Path(temp)
+        artifacts = build(ROOT, directory=work / "dist")
+        password = secrets.token_urlsafe(16)
+        with PypiServer(work / "index", {"demo": password}) as server:
+            print(f"Started pypiserver at {server.url} (user `demo`, a random password)\n")
+            config = work / "hatch-config.toml"
+            config.write_text(f'[publish.custom-index.repos.demo]\nurl = "{server.url}"\nuser = "demo"\n')
+            env = {
+                **os.environ,
+                "HATCH_CONFIG": str(config),
+                "HATCH_CACHE_DIR": str(work / "cache"),
+                "HATCH_INDEX_AUTH": password,
+            }
+            command = [sys.executable, "-m", "hatch", "publish", "-p", "custom-index", "-o", "repo=demo"]
+            print("$", " ".join(command[2:]), "dist/*")
+            code = subprocess.call([*command, *map(str, artifacts)], cwd=ROOT, env=env)  # noqa: S603
+            print(f"\nThe index now serves {server.simple_url}hatch-custom-index/:")
+            with urllib.request.urlopen(f"{server.simple_url}hatch-custom-index/") as page:  # noqa: S310
+                listed = page.read().decode()
+            for name, data in server.files().items():
+                mark = "listed" if name in listed else "NOT listed"
+                print(f"  {name}  sha256={hashlib.sha256(data).hexdigest()[:16]}…  ({mark})")
+            print("\nStopping the index.")
+        return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,332 @@
+"""Which repository a publish goes to, and the effective value and source of every setting for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hatch_custom_index.errors import PublishError, Secret
+from hatch_custom_index.repositories import Repository, select_repository
+from hatch_custom_index.settings import HATCH, PROJECT, Layer, parse_cli, parse_config, parse_env
+
+PYPI = "https://upload.pypi.org/legacy/"
+TESTPYPI = "https://test.pypi.org/legacy/"
+CORP = "https://pkgs.example/upload/"
+PROJECT_KEY = "project config key `publish.custom-index"
+HATCH_KEY = "Hatch's config.toml key `publish.custom-index"
+
+
+def select(
+    cli: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
+    project: dict[str, Any] | None = None,
+    hatch: dict[str, Any] | None = None,
+) -> Repository:
+    layers: tuple[Layer, ...] = (
+        parse_cli(cli or {}),
+        parse_env(env or {}),
+        parse_config(project or {}, "project config", PROJECT),
+        parse_config(hatch or {}, "Hatch's config.toml", HATCH),
+    )
+    return select_repository(*layers)
+
+
+# --- which repository -----------------------------------------------------------------------------------------------
+
+
+def test_default_is_pypi() -> None:
+    repository = select()
+    assert repository.name == "main"
+    assert repository.url == PYPI
+    assert repository.display_name == "main"
+    assert repository.settings["repo"].value == "main"
+    assert repository.settings["repo"].source == "default"
+
+
+def test_test_is_testpypi() -> None:
+    repository = select(cli={"repo": "test"})
+    assert (repository.name, repository.url) == ("test", TESTPYPI)
+    assert repository.settings["repo"].source == "option `-o repo`"
+
+
+def test_name_from_hatch_config() -> None:
+    repository = select(env={"HATCH_INDEX_REPO": "corp"}, hatch={"repos": {"corp": CORP}})
+    assert (repository.name, repository.url) == ("corp", CORP)
+    assert repository.settings["repo"].source == "environment variable HATCH_INDEX_REPO"
+
+
+def test_name_from_project_config() -> None:
+    repository = select(project={"repo": "corp", "repos": {"corp": {"url": CORP}}})
+    assert (repository.name, repository.url) == ("corp", CORP)
+    assert repository.settings["repo"].source == f"{PROJECT_KEY}.repo`"
+
+
+def test_repo_from_hatch_top_level() -> None:
+    repository = select(hatch={"repo": "test"})
+    assert repository.name == "test"
+    assert repository.settings["repo"].source == f"{HATCH_KEY}.repo`"
+
+
+def test_repo_precedence_cli_over_env_over_project_over_hatch() -> None:
+    hatch = {"repo": "main"}
+    project = {"repo": "test"}
+    env = {"HATCH_INDEX_REPO": "corp"}
+    repos = {"repos": {"corp": CORP, "other": "https://other.example/"}}
+    assert select(hatch=hatch | repos).name == "main"
+    assert select(project=project, hatch=hatch | repos).name == "test"
+    assert select(env=env, project=project, hatch=hatch | repos).name == "corp"
+    assert select(cli={"repo": "other"}, env=env, project=project, hatch=hatch | repos).name == "other"
+
+
+@pytest.mark.parametrize("given", [CORP, CORP.rstrip("/")])
+def test_url_of_a_configured_repo_selects_it_with_its_settings(given: str) -> None:
+    repository = select(
+        cli={"repo": given},
+        hatch={"repos": {"corp": {"url": CORP, "user": "alice", "timeout": 7}}},
+    )
+    assert repository.name == "corp"
+    assert repository.url == CORP
+    assert repository.get("user") == "alice"
+    assert repository.get("timeout") == 7.0
+    assert repository.settings["repo"].value == given
+
+
+def test_pypi_url_selects_main() -> None:
+    repository = select(cli={"repo": "https://upload.pypi.org/legacy"})
+    assert repository.name == "main"
+    assert repository.url == PYPI
+
+
+def test_unknown_url_has_no_name_and_skips_repo_tables() -> None:
+    repository = select(
+        cli={"repo": "https://elsewhere.example/upload/"},
+        hatch={"timeout": 3, "repos": {"corp": {"url": CORP, "user": "alice", "timeout": 7}}},
+    )
+    assert repository.name is None
+    assert repository.url == "https://elsewhere.example/upload/"
+    assert repository.display_name == "https://elsewhere.example/upload/"
+    assert repository.get("user") is None
+    assert repository.get("timeout") == 3.0
+
+
+def test_repo_url_must_be_http() -> None:
+    with pytest.raises(PublishError, match=r"option `-o repo` must be an http:// or https:// URL"):
+        select(cli={"repo": "ftp://pkgs.example/"})
+
+
+def test_repo_url_with_credentials_is_refused_without_showing_them() -> None:
+    with pytest.raises(PublishError, match="holds credentials") as caught:
+        select(env={"HATCH_INDEX_REPO": "https://alice:pw-Zq81@pkgs.example/"})
+    assert "environment variable HATCH_INDEX_REPO" in str(caught.value)
+    assert "pw-Zq81" not in str(caught.value)
+
+
+def test_unknown_name_lists_known_names() -> None:
+    with pytest.raises(PublishError) as caught:
+        select(cli={"repo": "nope"}, project={"repos": {"proj": CORP}}, hatch={"repos": {"corp": CORP}})
+    message = str(caught.value)
+    assert "option `-o repo` names the repository 'nope', which is not defined" in message
+    assert "known repositories: corp, main, proj, test" in message
+    assert "[publish.custom-index.repos.nope]" in message
+
+
+def test_unknown_name_from_project_config_names_the_key() -> None:
+    with pytest.raises(PublishError, match=r"project config key `publish.custom-index.repo` names the repository"):
+        select(project={"repo": "nope"})
+
+
+@pytest.mark.parametrize(("name", "url"), [("main", TESTPYPI), ("test", PYPI), ("main", CORP)])
+@pytest.mark.parametrize("scope", ["project", "hatch"])
+def test_reserved_name_with_another_url_is_an_error(name: str, url: str, scope: str) -> None:
+    config = {"repos": {name: url}}
+    with pytest.raises(PublishError) as caught:
+        select(**{scope: config})
+    message = str(caught.value)
+    assert f"`{name}` is reserved for " in message
+    assert "give your repository another name" in message
+    assert repr(url) in message
+
+
+def test_reserved_name_with_same_url_applies_its_settings() -> None:
+    repository = select(
+        hatch={"repos": {"main": {"url": PYPI.rstrip("/"), "user": "__token__", "auth": "pypi-x", "timeout": 4}}}
+    )
+    assert repository.name == "main"
+    assert repository.url == PYPI
+    assert repository.get("user") == "__token__"
+    assert repository.get("auth") == Secret("pypi-x")
+    assert repository.get("timeout") == 4.0
+
+
+def test_project_repo_redirecting_a_hatch_repo_is_an_error() -> None:
+    with pytest.raises(PublishError) as caught:
+        select(
+            project={"repos": {"corp": "https://evil.example/"}},
+            hatch={"repos": {"corp": {"url": CORP, "auth": "pw"}}},
+        )
+    message = str(caught.value)
+    assert "project config key `publish.custom-index.repos.corp` is 'https://evil.example/'" in message
+    assert "Hatch's config.toml defines it with another URL" in message
+    assert "rename the project's repository" in message
+
+
+def test_project_repo_with_hatch_repo_name_and_same_url_is_allowed() -> None:
+    repository = select(
+        project={"repo": "corp", "repos": {"corp": {"url": CORP.rstrip("/"), "timeout": 5}}},
+        hatch={"repos": {"corp": {"url": CORP, "auth": "pw", "timeout": 9}}},
+    )
+    assert repository.name == "corp"
+    assert repository.url == CORP  # Hatch's definition is kept
+    assert repository.get("auth") == Secret("pw")
+    assert repository.get("timeout") == 5.0
+
+
+# --- precedence of the settings -------------------------------------------------------------------------------------
+
+
+def test_ca_cert_precedence_through_every_source() -> None:
+    cli = {"ca-cert": "/cli.pem"}
+    env = {"HATCH_INDEX_REPO": "corp", "HATCH_INDEX_CA_CERT": "/env.pem"}
+    project_repo = {"repos": {"corp": {"url": CORP, "ca_cert": "/project-repo.pem"}}}
+    project_top = {"ca-cert": "/project-top.pem"}
+    hatch_repo = {"repos": {"corp": {"url": CORP, "ca-cert": "/hatch-repo.pem"}}}
+    hatch_top = {"ca-cert": "/hatch-top.pem"}
+
+    def ca_cert(**layers: Any) -> tuple[Any, str]:
+        value = select(**layers).settings["ca-cert"]
+        return value.value, value.source
+
+    base_env = {"HATCH_INDEX_REPO": "corp"}
+    hatch: dict[str, Any] = {}
+    assert ca_cert(env=base_env, hatch={"repos": {"corp": CORP}}) == (None, "default")
+    hatch = hatch_top | {"repos": {"corp": CORP}}
+    assert ca_cert(env=base_env, hatch=hatch) == ("/hatch-top.pem", f"{HATCH_KEY}.ca-cert`")
+    hatch = hatch_top | hatch_repo
+    assert ca_cert(env=base_env, hatch=hatch) == ("/hatch-repo.pem", f"{HATCH_KEY}.repos.corp.ca-cert`")
+    assert ca_cert(env=base_env, project=project_top, hatch=hatch) == ("/project-top.pem", f"{PROJECT_KEY}.ca-cert`")
+    project = project_top | project_repo
+    assert ca_cert(env=base_env, project=project, hatch=hatch) == (
+        "/project-repo.pem",
+        f"{PROJECT_KEY}.repos.corp.ca_cert`",
+    )
+    assert ca_cert(env=env, project=project, hatch=hatch) == ("/env.pem", "environment variable HATCH_INDEX_CA_CERT")
+    assert ca_cert(cli=cli, env=env, project=project, hatch=hatch) == ("/cli.pem", "option `-o ca-cert`")
+
+
+def test_timeout_precedence_and_default() -> None:
+    hatch = {"timeout": 1, "repos": {"corp": {"url": CORP, "timeout": 2}}}
+    project = {"repo": "corp", "timeout": 3, "repos": {"corp": {"url": CORP, "timeout": 4}}}
+    assert select().settings["timeout"].value == 60.0
+    assert select().settings["timeout"].source == "default"
+    assert select(project={"repo": "corp"}, hatch=hatch).get("timeout") == 2.0
+    assert select(project=project, hatch=hatch).get("timeout") == 4.0
+    chosen = select(cli={"timeout": "5"}, project=project, hatch=hatch).settings["timeout"]
+    assert (chosen.value, chosen.source) == (5.0, "option `-o timeout`")
+
+
+def test_other_repos_tables_do_not_apply() -> None:
+    repository = select(
+        project={"repos": {"other": {"url": "https://other.example/", "timeout": 4}}},
+        hatch={"repos": {"corp": {"url": CORP, "user": "alice"}}},
+    )
+    assert repository.name == "main"
+    assert repository.get("timeout") == 60.0
+    assert repository.get("user") is None
+
+
+def test_defaults() -> None:
+    repository = select()
+    assert repository.get("skip-existing") is True
+    assert repository.get("user") is None
+    assert repository.get("auth") is None
+    assert repository.get("simple-url") is None
+    assert all(repository.settings[name].source == "default" for name in ("user", "auth", "skip-existing"))
+
+
+def test_user_and_auth_precedence() -> None:
+    hatch = {"user": "top-user", "auth": "top-pw", "repos": {"corp": {"url": CORP}}}
+    env = {"HATCH_INDEX_REPO": "corp"}
+
+    def creds(**layers: Any) -> tuple[tuple[Any, str], tuple[Any, str]]:
+        settings = select(**layers).settings
+        return (settings["user"].value, settings["user"].source), (settings["auth"].value, settings["auth"].source)
+
+    assert creds(env=env, hatch=hatch) == (
+        ("top-user", f"{HATCH_KEY}.user`"),
+        (Secret("top-pw"), f"{HATCH_KEY}.auth`"),
+    )
+    hatch = hatch | {"repos": {"corp": {"url": CORP, "user": "repo-user", "auth": "repo-pw"}}}
+    assert creds(env=env, hatch=hatch) == (
+        ("repo-user", f"{HATCH_KEY}.repos.corp.user`"),
+        (Secret("repo-pw"), f"{HATCH_KEY}.repos.corp.auth`"),
+    )
+    env = env | {"HATCH_INDEX_USER": "env-user", "HATCH_INDEX_AUTH": "env-pw"}
+    assert creds(env=env, hatch=hatch) == (
+        ("env-user", "environment variable HATCH_INDEX_USER"),
+        (Secret("env-pw"), "environment variable HATCH_INDEX_AUTH"),
+    )
+    cli = {"user": "cli-user", "auth": "cli-pw"}
+    assert creds(cli=cli, env=env, hatch=hatch) == (
+        ("cli-user", "option `-o user`"),
+        (Secret("cli-pw"), "option `-o auth`"),
+    )
+
+
+# --- derived URLs ---------------------------------------------------------------------------------------------------
+
+
+def test_simple_url_of_pypi() -> None:
+    assert select().simple_url == "https://pypi.org/simple/"
+    assert select().simple_url_configured
+
+
+def test_simple_url_of_testpypi() -> None:
+    assert select(cli={"repo": "test"}).simple_url == "https://test.pypi.org/simple/"
+
+
+@pytest.mark.parametrize(
+    ("url", "simple"),
+    [
+        ("https://host/artifactory/api/pypi/repo", "https://host/artifactory/api/pypi/repo/simple/"),
+        ("https://host/artifactory/api/pypi/repo/", "https://host/artifactory/api/pypi/repo/simple/"),
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/simple/"),
+    ],
+)
+def test_simple_url_derived_from_upload_url(url: str, simple: str) -> None:
+    repository = select(cli={"repo": url})
+    assert repository.simple_url == simple
+    assert not repository.simple_url_configured
+
+
+def test_simple_url_option_wins() -> None:
+    repository = select(
+        cli={"repo": "corp"},
+        hatch={"repos": {"corp": {"url": CORP, "simple-url": "https://pkgs.example/simple"}}},
+    )
+    assert repository.simple_url == "https://pkgs.example/simple/"
+    assert repository.simple_url_configured
+
+
+def test_simple_url_option_wins_for_pypi() -> None:
+    repository = select(cli={"simple-url": "https://mirror.example/simple/"})
+    assert repository.simple_url == "https://mirror.example/simple/"
+
+
+def test_release_url_of_pypi() -> None:
+    repository = select()
+    assert repository.release_url("demo-pkg", "1.2.0", repository.simple_url) == (
+        "https://pypi.org/project/demo-pkg/1.2.0/"
+    )
+
+
+def test_release_url_of_testpypi() -> None:
+    repository = select(cli={"repo": "test"})
+    assert repository.release_url("demo", "1.0", repository.simple_url) == "https://test.pypi.org/project/demo/1.0/"
+
+
+def test_release_url_of_other_index_is_its_simple_page() -> None:
+    repository = select(cli={"repo": "https://host/artifactory/api/pypi/repo"})
+    assert repository.release_url("demo", "1.0", repository.simple_url) == (
+        "https://host/artifactory/api/pypi/repo/simple/demo/"
+    )
