@@ -39,7 +39,7 @@ def main() -> int:
             }
             command = [sys.executable, "-m", "hatch", "publish", "-p", "custom-index", "-o", "repo=demo"]
             print("$", " ".join(command[2:]), "dist/*")
-            code = subprocess.call([*command, *map(str, artifacts)], cwd=ROOT, env=env)  # noqa: S603
+            code = subprocess.call([*command, *map(str, artifacts)], cwd=ROOT, env=env)
             print(f"\nThe index now serves {server.simple_url}hatch-custom-index/:")
             with urllib.request.urlopen(f"{server.simple_url}hatch-custom-index/") as page:  # noqa: S310
                 listed = page.read().decode()

@@ -24,3 +24,18 @@ def test_every_option_has_a_reference_row_with_its_environment_variable():
     for option in OPTIONS.values():
         cells = [cell.strip() for cell in rows[option.name].strip("|").split("|")]
         assert cells[2] == (f"`{option.env}`" if option.env else "—"), option.name
+
+
+def test_the_reference_says_where_each_option_may_be_given():
+    from hatch_custom_index.settings import CLI, HATCH, PROJECT, REPO
+
+    def cell(option, scope):
+        if scope in option.where:
+            return "yes"
+        return "refused" if option.credential and scope == PROJECT else "—"
+
+    for name, row in reference_rows().items():
+        option = OPTIONS[name]
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[1] == cell(option, CLI), name
+        assert cells[3:6] == [cell(option, PROJECT), cell(option, HATCH), cell(option, REPO)], name

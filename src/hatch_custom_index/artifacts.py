@@ -159,20 +159,25 @@ def _read_sdist_metadata(path: Path) -> bytes:
     if path.name.endswith(".zip"):
         return _read_zip_sdist_metadata(path)
     import tarfile
+    import zlib
 
+    found: bytes | None = None
     try:
         with tarfile.open(path, mode="r:gz") as archive:
+            # Read to the end even after PKG-INFO: a file cut off later is still broken, and the index would refuse it.
             for member in archive:
                 parts = member.name.split("/")
-                if len(parts) == 2 and parts[1] == "PKG-INFO" and member.isfile():  # noqa: PLR2004
+                if found is None and len(parts) == 2 and parts[1] == "PKG-INFO" and member.isfile():  # noqa: PLR2004
                     stream = archive.extractfile(member)
                     if stream is not None:
-                        return _bounded_read(stream, path, member.name)
-    except (tarfile.TarError, OSError, EOFError, ValueError) as e:
+                        found = _bounded_read(stream, path, member.name)
+    except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error) as e:
         message = f"{path}: not a readable source distribution (a gzip-compressed tar archive): {_reason(e)}"
         raise PublishError(message) from None
-    message = f"{path}: the source distribution has no top-level `PKG-INFO`; rebuild it"
-    raise PublishError(message)
+    if found is None:
+        message = f"{path}: the source distribution has no top-level `PKG-INFO`; rebuild it"
+        raise PublishError(message)
+    return found
 
 
 def _read_zip_sdist_metadata(path: Path) -> bytes:

@@ -1,17 +1,35 @@
-"""Finding the username and password, each from the first source in the documented order that has one."""
+"""Finding the username and password, each from the first source in the documented order that has one.
+
+Username: `-o user` > HATCH_INDEX_USER > the repos table > .pypirc > the username remembered from an earlier prompt >
+the prompt (Enter takes `__token__`) > `__token__`.
+Password: .pypirc (when the username came from it) > `-o auth` > HATCH_INDEX_AUTH > the repos table > .pypirc (when its
+entry has the same username) > keyring > the prompt (hidden).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from hatch_custom_index.errors import PublishError, Secret
 from hatch_custom_index.index import Credentials
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from hatch_custom_index.cache import UserCache
+    from hatch_custom_index.keyrings import Keyring
+    from hatch_custom_index.pypirc import Pypirc, PypircEntry
     from hatch_custom_index.repositories import Repository
 
 DEFAULT_USERNAME = "__token__"
+PROMPT = "the interactive prompt"
+
+
+class Prompter(Protocol):
+    def username(self, text: str, default: str) -> str: ...
+
+    def password(self, text: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -25,36 +43,137 @@ class Found:
 class CredentialChain:
     """Resolves credentials once, on first use, so nothing is asked for when nothing will be uploaded."""
 
-    def __init__(self, repository: Repository) -> None:
+    def __init__(
+        self,
+        repository: Repository,
+        *,
+        pypirc: Pypirc | None = None,
+        cache: UserCache | None = None,
+        keyring: Keyring | None = None,
+        prompter: Prompter | None = None,
+    ) -> None:
         self.repository = repository
-        self._credentials: Credentials | None = None
-        self.username_source = ""
-        self.password_source = ""
+        self.pypirc = pypirc
+        self.cache = cache
+        self.keyring = keyring
+        self.prompter = prompter
+        name = None if repository.from_project else repository.name
+        self.entry: PypircEntry | None = pypirc.find(name, repository.url) if pypirc else None
+        self.username: Found | None = None
+        self.password: Found | None = None
 
-    def username(self) -> Found:
-        """`-o user` > HATCH_INDEX_USER > the repos table (the repo's own, then the top level) > `__token__`."""
+    @property
+    def repo_key(self) -> str:
+        """The key of the remembered username: the repository's name, or its URL when it has none."""
+        return self.repository.name or self.repository.url
+
+    @property
+    def resolved(self) -> bool:
+        return self.password is not None
+
+    def get(self) -> Credentials:
+        if self.username is None or self.password is None:
+            self.username, self.password = self._resolve()
+        password = self.password.value
+        return Credentials(str(self.username.value), password if isinstance(password, Secret) else Secret(password))
+
+    def _resolve(self) -> tuple[Found, Found]:
+        username = self._given_username()
+        password = self._given_password(username)
+        if password is None and username is None and self.keyring is not None:
+            found = self.keyring.credential(None)
+            if found is not None and found[0]:  # a backend that knows the username (Artifact Registry, Azure)
+                return Found(found[0], "keyring"), Found(found[1], "keyring")
+        if username is None:
+            username = self._remembered_or_prompted_username()
+        if password is None:
+            password = self._pypirc_password_for(username) or self._keyring_password(username)
+        if password is None:
+            password = self._prompted_password(username)
+        return username, password
+
+    def _given_username(self) -> Found | None:
         given = self.repository.settings["user"]
         if given.value:
             return Found(given.value, given.source)
-        return Found(DEFAULT_USERNAME, "the default")
+        if self.entry is not None and self.entry.username and self.pypirc is not None:
+            return Found(self.entry.username, self.pypirc.where(self.entry, "username"))
+        return None
 
-    def password(self) -> Found:
-        """`-o auth` > HATCH_INDEX_AUTH > the repos table; nothing found is an error naming where it looked."""
+    def _given_password(self, username: Found | None) -> Found | None:
+        entry, pypirc = self.entry, self.pypirc
+        if entry and pypirc and entry.password and username and username.source == pypirc.where(entry, "username"):
+            return Found(entry.password, pypirc.where(entry, "password"))
         given = self.repository.settings["auth"]
         if given.value:
             return Found(given.value, given.source)
+        return self._pypirc_password_for(username) if username is not None else None
+
+    def _pypirc_password_for(self, username: Found) -> Found | None:
+        """The .pypirc password of this repository's entry, when that entry names the same username."""
+        entry = self.entry
+        if entry is None or self.pypirc is None or not entry.password or entry.username != username.value:
+            return None
+        return Found(entry.password, self.pypirc.where(entry, "password"))
+
+    def _remembered_or_prompted_username(self) -> Found:
+        remembered = self.cache.get(self.repo_key) if self.cache is not None else None
+        if remembered:
+            return Found(remembered, f"the username remembered in {self.cache.path}")  # type: ignore[union-attr]
+        if self.prompter is not None:
+            text = f"Username for {self.repository.display_name}"
+            answer = self.prompter.username(text, DEFAULT_USERNAME).strip()
+            return Found(answer or DEFAULT_USERNAME, PROMPT)
+        return Found(DEFAULT_USERNAME, "the default")
+
+    def _keyring_password(self, username: Found) -> Found | None:
+        if self.keyring is None:
+            return None
+        found = self.keyring.credential(str(username.value))
+        if found is None or (found[0] and found[0] != username.value):
+            return None
+        return Found(found[1], "keyring")
+
+    def _prompted_password(self, username: Found) -> Found:
+        if self.prompter is not None:
+            answer = self.prompter.password(f"Password for {username.value} at {self.repository.display_name}")
+            if answer:
+                return Found(Secret(answer), PROMPT)
+            message = "No password was entered; nothing was uploaded"
+            raise PublishError(message)
+        raise PublishError(self._nothing_found_message())
+
+    def _nothing_found_message(self) -> str:
         name = self.repository.name
         places = ["option `-o auth`", "environment variable HATCH_INDEX_AUTH"]
         if name:
             places.append(f"`auth` in Hatch's config.toml `[publish.custom-index.repos.{name}]`")
         places.append("`auth` in Hatch's config.toml `[publish.custom-index]`")
-        message = f"No password or token for {self.repository.display_name}; looked in: " + ", ".join(places)
-        raise PublishError(message)
+        if self.pypirc is not None:
+            places.append(
+                f"{self.pypirc.path}" + (f" [{self.entry.section}]" if self.entry else " (no matching section)")
+            )
+        else:
+            places.append(".pypirc (none found)")
+        places.append("keyring" if self.keyring is not None else "keyring (off: option `keyring` is false)")
+        return (
+            f"No password or token for {self.repository.display_name}; looked in: {', '.join(places)}. "
+            "Prompting is off (`--no-prompt`, or no terminal)"
+        )
 
-    def get(self) -> Credentials:
-        if self._credentials is None:
-            username, password = self.username(), self.password()
-            secret = password.value if isinstance(password.value, Secret) else Secret(password.value)
-            self._credentials = Credentials(str(username.value), secret)
-            self.username_source, self.password_source = username.source, password.source
-        return self._credentials
+    def sources(self) -> str:
+        """`username from X, password from Y`, never the values."""
+        if self.username is None or self.password is None:
+            return "not resolved"
+        return f"username from {self.username.source}, password from {self.password.source}"
+
+    def remember(self, warn: Callable[[str], None]) -> None:
+        """Save what the prompt gave: the username to Hatch's cache, the password to the keyring."""
+        if self.username is not None and self.username.source == PROMPT and self.cache is not None:
+            try:
+                self.cache.save(self.repo_key, str(self.username.value))
+            except OSError as e:
+                warn(f"Warning: could not remember the username in {self.cache.path} ({e.strerror or e})")
+        if self.password is not None and self.password.source == PROMPT and self.keyring is not None:
+            password = self.password.value
+            self.keyring.save(str(self.username.value), password if isinstance(password, Secret) else Secret(password))  # type: ignore[union-attr]

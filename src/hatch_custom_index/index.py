@@ -212,7 +212,7 @@ def parse_simple_page(response: httpx2.Response) -> dict[str, str | None]:
         try:
             page = response.json()
             return {
-                entry["filename"]: (entry.get("hashes") or {}).get("sha256")
+                entry["filename"]: _lower((entry.get("hashes") or {}).get("sha256"))
                 for entry in page["files"]
                 if isinstance(entry, dict)
             }
@@ -222,6 +222,10 @@ def parse_simple_page(response: httpx2.Response) -> dict[str, str | None]:
     parser = _LinkParser()
     parser.feed(response.text)
     return parser.files
+
+
+def _lower(digest: object) -> str | None:
+    return digest.lower() if isinstance(digest, str) and digest else None
 
 
 class _LinkParser(HTMLParser):
@@ -262,7 +266,7 @@ def extract_message(response: httpx2.Response) -> str:
     message = _without_status(message, response.status_code)
     reason = response.reason_phrase or ""
     # Warehouse puts its explanation in the reason phrase ("400 File already exists ..."); HTTP/2 has none.
-    if reason and reason not in message and reason.lower() != _standard_reason(response.status_code).lower():
+    if reason and reason not in message and not _is_standard_reason(response.status_code, reason):
         message = f"{reason}. {message}".strip(". ") if message else reason
     if len(message) > MAX_MESSAGE_CHARS:
         message = message[:MAX_MESSAGE_CHARS].rstrip() + " …"
@@ -276,6 +280,13 @@ def _standard_reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
+
+
+def _is_standard_reason(status: int, reason: str) -> bool:
+    """Python's and httpx2's wordings differ for some codes (413, 422); both are only the status line."""
+    import httpx2
+
+    return reason.lower() in {_standard_reason(status).lower(), httpx2.codes.get_reason_phrase(status).lower()}
 
 
 def _without_status(message: str, status: int) -> str:

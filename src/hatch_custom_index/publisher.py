@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,9 @@ if TYPE_CHECKING:
     from hatch_custom_index.artifacts import Artifact
     from hatch_custom_index.credentials import CredentialChain
     from hatch_custom_index.index import Credentials, IndexClient
+    from hatch_custom_index.pypirc import Pypirc
     from hatch_custom_index.repositories import Repository
+    from hatch_custom_index.settings import Layer
 
 
 class CustomIndexPublisher(PublisherInterface):
@@ -31,57 +34,79 @@ class CustomIndexPublisher(PublisherInterface):
 
     def _publish(self, paths: list[str], options: dict[str, Any]) -> None:
         from hatch_custom_index.artifacts import find_artifacts, read_batch
-        from hatch_custom_index.credentials import CredentialChain
         from hatch_custom_index.index import IndexClient
         from hatch_custom_index.repositories import select_repository
         from hatch_custom_index.settings import parse_cli, parse_config, parse_env
 
-        repository = select_repository(
-            parse_cli(options),
-            parse_env(os.environ),
-            parse_config(self.project_config, "project config", PROJECT),
-            parse_config(self.plugin_config, self._hatch_config_label(), HATCH),
-        )
+        cli, env = parse_cli(options), parse_env(os.environ)
+        project = parse_config(self.project_config, "project config", PROJECT)
+        hatch = parse_config(self.plugin_config, self._hatch_config_label(), HATCH)
+        pypirc = _load_pypirc(cli, hatch)
+        repository = select_repository(cli, env, project, hatch, pypirc.urls() if pypirc else None)
         root = Path(self.root)
         batch = read_batch(find_artifacts(paths, root))
         self.app.display_info(f"Publishing to {repository.display_name} ({redact_url(repository.url)})")
+        for name, value in repository.settings.items():
+            if name not in {"user", "auth"}:
+                self.app.display_debug(f"{name} = {value.value!r} ({value.source})")
 
-        chain = CredentialChain(repository)
+        chain = self._credential_chain(repository, pypirc, no_prompt=bool(options.get("no_prompt")))
         client = IndexClient(repository, repository.get("timeout"))
         try:
-            to_upload = self._plan(batch, repository, client, chain.get)
-            credentials = chain.get() if to_upload else None
+            to_upload = self._plan(batch, repository, client, chain)
+            credentials = chain.get() if to_upload or options.get("initialize_auth") else None
             if credentials is not None:
                 client.secrets.append(credentials.password)
-            self._upload(batch, to_upload, client, credentials, root, chain)
+                self.app.display_debug(f"Credentials: {chain.sources()}")
+            uploaded, failure = self._upload(batch, to_upload, client, credentials, root)
         finally:
             client.close()
+        if uploaded or (options.get("initialize_auth") and failure is None):
+            chain.remember(self.app.display_warning)
+        if failure is not None:
+            message = f"{failure}\nCredentials: {chain.sources()}"
+            raise PublishError(message)
+        self._show_releases(batch, client)
+
+    def _credential_chain(self, repository: Repository, pypirc: Pypirc | None, *, no_prompt: bool) -> CredentialChain:
+        from hatch_custom_index.cache import UserCache
+        from hatch_custom_index.credentials import CredentialChain
+        from hatch_custom_index.keyrings import Keyring
+
+        cache = UserCache(Path(self.cache_dir))
+        if cache.warning:
+            self.app.display_warning(f"Warning: {cache.warning}")
+        keyring = Keyring(repository.url, self.app.display_warning) if repository.get("keyring") else None
+        prompter = None if no_prompt or not sys.stdin.isatty() else _HatchPrompter(self.app)
+        return CredentialChain(repository, pypirc=pypirc, cache=cache, keyring=keyring, prompter=prompter)
 
     def _plan(
-        self, batch: list[Artifact], repository: Repository, client: IndexClient, credentials: Any
+        self, batch: list[Artifact], repository: Repository, client: IndexClient, chain: CredentialChain
     ) -> list[Artifact]:
         """Which files to upload: those the index lacks. Files it holds already are skipped or refused, all before
         the first upload."""
         from hatch_custom_index.index import different_file_message
 
-        def optional_credentials() -> Credentials | None:
+        def credentials_for_reading() -> Credentials | None:
+            """Asked only when the index refuses to show its files anonymously: reading needs credentials then."""
             try:
-                return credentials()
+                return chain.get()
             except PublishError:
                 return None
 
         existing: dict[str, dict[str, str | None]] = {}
         for project in dict.fromkeys(artifact.project for artifact in batch):
-            existing[project], warning = client.existing_files(project, optional_credentials)
+            existing[project], warning = client.existing_files(project, credentials_for_reading)
             if warning:
                 self.app.display_warning(f"Warning: {warning}; uploading anyway")
 
         problems, to_upload = [], []
         for artifact in batch:
-            digest = existing[artifact.project].get(artifact.name, "")
-            if artifact.name not in existing[artifact.project] or digest is None:
+            held = existing[artifact.project]
+            if artifact.name not in held or held[artifact.name] is None:
+                # Not there, or listed without a sha256: the upload and its re-check by hash decide.
                 to_upload.append(artifact)
-            elif digest != artifact.sha256:
+            elif held[artifact.name] != artifact.sha256:
                 problems.append(different_file_message(artifact, client.project_url(artifact.project)))
             elif not repository.get("skip-existing"):
                 source = repository.settings["skip-existing"].source
@@ -98,11 +123,12 @@ class CustomIndexPublisher(PublisherInterface):
         client: IndexClient,
         credentials: Credentials | None,
         root: Path,
-        chain: CredentialChain,
-    ) -> None:
+    ) -> tuple[int, str | None]:
+        """Upload in order; stop at the first failure. The number uploaded, and the failure's message if any."""
         from hatch_custom_index.index import EXISTS
 
         on_index: list[Artifact] = []
+        uploaded = 0
         for artifact in batch:
             shown = _display_path(artifact.path, root)
             if artifact not in to_upload:
@@ -118,16 +144,16 @@ class CustomIndexPublisher(PublisherInterface):
                 if on_index:
                     message += f"\nOn the index: {', '.join(a.name for a in on_index)}"
                 message += f"\nNot on the index: {', '.join(missing)}"
-                message += (
-                    f"\nCredentials: username from {chain.username_source}, password from {chain.password_source}"
-                )
-                raise PublishError(message) from None
+                return uploaded, message
             if result == EXISTS:
                 self.app.display_warning(f"{shown} ... already exists")
             else:
                 self.app.display_success(f"{shown} ... success")
+                uploaded += 1
             on_index.append(artifact)
+        return uploaded, None
 
+    def _show_releases(self, batch: list[Artifact], client: IndexClient) -> None:
         for project, version in dict.fromkeys((a.project, a.version) for a in batch):
             self.app.display_info()
             self.app.display_mini_header(project)
@@ -136,6 +162,34 @@ class CustomIndexPublisher(PublisherInterface):
     def _hatch_config_label(self) -> str:
         path = getattr(getattr(self.app, "config_file", None), "path", None)
         return f"Hatch config ({path})" if path else "Hatch config"
+
+
+class _HatchPrompter:
+    """Prompts through Hatch's terminal: the username with `__token__` as the Enter default, the password hidden."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def username(self, text: str, default: str) -> str:
+        return self.app.prompt(text, default=default)
+
+    def password(self, text: str) -> str:
+        return self.app.prompt(text, hide_input=True)
+
+
+def _load_pypirc(cli: Layer, hatch: Layer) -> Pypirc | None:
+    from hatch_custom_index.pypirc import default_path, load_pypirc
+    from hatch_custom_index.repositories import first_value
+
+    given = first_value("pypirc", cli, hatch)
+    if given is None:
+        return load_pypirc(default_path())
+    path = Path(given.value).expanduser()
+    loaded = load_pypirc(path)
+    if loaded is None:
+        message = f"{given.source}: {path} does not exist"
+        raise PublishError(message)
+    return loaded
 
 
 def _display_path(path: Path, root: Path) -> str:

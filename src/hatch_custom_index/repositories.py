@@ -25,6 +25,8 @@ class Repository:
     name: str | None  # None when `repo` was a URL that no repos table names
     url: str
     settings: dict[str, Value]
+    # The URL came from the project's config, not from you: no credentials stored for other repositories go there.
+    from_project: bool = False
 
     def get(self, name: str) -> Any:
         return self.settings[name].value
@@ -62,39 +64,56 @@ def same_url(left: str, right: str) -> bool:
     return left.rstrip("/") == right.rstrip("/")
 
 
-def select_repository(cli: Layer, env: Layer, project: Layer, hatch: Layer) -> Repository:
-    """Pick the repository named by `repo` and merge every option for it, highest precedence first."""
+def select_repository(
+    cli: Layer, env: Layer, project: Layer, hatch: Layer, pypirc_urls: dict[str, str] | None = None
+) -> Repository:
+    """Pick the repository named by `repo` and merge every option for it, highest precedence first.
+
+    `pypirc_urls` maps .pypirc sections to their `repository` URLs: `repo=SECTION` selects that URL when no repos
+    table has the name.
+    """
     repos = _known_repos(project, hatch)
     chosen = _first("repo", (cli.values, env.values, project.values, hatch.values))
     target = chosen.value if chosen else OPTIONS["repo"].default
+    where = chosen.source if chosen else "`repo`"
 
     name: str | None
     if target in repos:
         name, url = target, repos[target]
-    elif "://" in target:
-        check_url(target, chosen.source if chosen else "`repo`")
-        name = next((repo for repo, url in repos.items() if same_url(url, target)), None)
-        url = repos[name] if name else target
+    elif "://" in target or target in (pypirc_urls or {}):
+        url = target if "://" in target else (pypirc_urls or {})[target]
+        check_url(url, where)
+        name = next((repo for repo, known in repos.items() if same_url(known, url)), None)
+        if name is not None:
+            url = repos[name]
+        elif "://" not in target:
+            name = target  # a .pypirc section: its name finds its credentials
     else:
-        where = chosen.source if chosen else "`repo`"
         message = (
             f"{where} names the repository {target!r}, which is not defined; known repositories: "
             f"{', '.join(sorted(repos))}. Define it in Hatch's config.toml as "
-            f'`[publish.custom-index.repos.{target}]` with `url = "..."`, or give the full upload URL'
+            f'`[publish.custom-index.repos.{target}]` with `url = "..."`, a .pypirc section with a `repository`, '
+            "or give the full upload URL"
         )
         raise PublishError(message)
 
+    if name is not None:
+        from_project = name in project.repos and name not in hatch.repos and name not in RESERVED
+    else:
+        from_project = chosen is project.values.get("repo")
     scopes = (cli.values, env.values)
     if name is not None:
         scopes += (project.repos.get(name, {}), project.values, hatch.repos.get(name, {}), hatch.values)
     else:
         scopes += (project.values, hatch.values)
+    # A project's config is shared: Hatch's top-level credentials never follow a URL that it chose.
+    credential_scopes = (cli.values, env.values) if from_project else scopes
     settings = {}
     for option in OPTIONS.values():
-        found = _first(option.name, scopes)
+        found = _first(option.name, credential_scopes if option.credential else scopes)
         settings[option.name] = found or Value(option.default, "the default")
     settings["repo"] = Value(target, chosen.source if chosen else "the default")
-    return Repository(name, url, settings)
+    return Repository(name, url, settings, from_project=from_project)
 
 
 def _known_repos(project: Layer, hatch: Layer) -> dict[str, str]:
@@ -114,6 +133,11 @@ def _known_repos(project: Layer, hatch: Layer) -> dict[str, str]:
                 raise PublishError(message)
             repos[name] = repos.get(name, url.value)
     return repos
+
+
+def first_value(name: str, *layers: Layer) -> Value | None:
+    """The highest-precedence top-level value of `name` among `layers`."""
+    return _first(name, tuple(layer.values for layer in layers))
 
 
 def _first(name: str, scopes: tuple[dict[str, Value], ...]) -> Value | None:

@@ -110,6 +110,20 @@ OPTIONS: dict[str, Option] = {
             frozenset({CLI, REPO}),
         ),
         Option(
+            "pypirc",
+            "path",
+            None,
+            "The .pypirc file to read credentials (and section URLs) from; `~/.pypirc` when unset.",
+            frozenset({CLI, HATCH}),
+        ),
+        Option(
+            "keyring",
+            "bool",
+            True,
+            "Look passwords up in the system keyring, and save prompted ones there; false skips keyring entirely.",
+            frozenset({CLI, PROJECT, HATCH, REPO}),
+        ),
+        Option(
             "timeout",
             "seconds",
             60.0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,14 @@ from devtools.projects import build, make_project
 from devtools.servers import DevpiServer, PypiServer
 from devtools.warehouse import WarehouseServer
 
-PYPISERVER_USERS = {"alice": "alice-pw-Zq81", "bob": "bob-pw-Kx27"}
+PYPISERVER_USERS = {
+    "alice": "alice-pw-Zq81",
+    "bob": "bob-pw-Kx27",
+    "carol": "carol-pw-Vb55",
+    "dave": "dave-pw-Jn04",
+    "erin": "erin-pw-Qs66",
+    "__token__": "token-pw-Wd19",
+}
 WAREHOUSE_TOKEN = "pypi-AgEIcHlwaS5vcmcCJGE4ZjY1MzI5LTAxMjMtNDU2Ny04OWFiLWNkZWYwMTIzNDU2Nw"
 
 
@@ -62,16 +70,47 @@ class Sandbox:
     def write_config(self, text: str) -> None:
         self.config.write_text(text)
 
+    @property
+    def home(self) -> Path:
+        return Path(self.env["HOME"])
+
+    def write_pypirc(self, text: str) -> Path:
+        path = self.home / ".pypirc"
+        path.write_text(text)
+        return path
+
+    @property
+    def keyring_file(self) -> Path:
+        return Path(self.env["TEST_KEYRING_FILE"])
+
+    def keyring(self) -> dict[str, dict[str, str]]:
+        """What the test keyring holds: {service: {username: password}}."""
+        return json.loads(self.keyring_file.read_text()) if self.keyring_file.exists() else {}
+
+    def write_keyring(self, entries: dict[str, dict[str, str]]) -> None:
+        self.keyring_file.write_text(json.dumps(entries))
+
+    @property
+    def user_cache(self) -> Path:
+        return Path(self.env["HATCH_CACHE_DIR"]) / "publish" / "custom-index" / "previous_working_users.json"
+
+    def remember_user(self, repo: str, user: str) -> None:
+        self.user_cache.parent.mkdir(parents=True, exist_ok=True)
+        self.user_cache.write_text(json.dumps({repo: user}))
+
     def project(self, name: str | None = None, version: str = "1.0.0", payload: str = "", extra: str = "") -> Project:
         name = name or f"proj-{uuid.uuid4().hex[:10]}"
         root = self.root / name
         make_project(root, name, version, extra=extra, payload=payload)
         return Project(name, root, self)
 
-    def publish(self, project: Project, *args: str, env: dict[str, str] | None = None) -> Result:
-        """Run `hatch publish -p custom-index ARGS` in the project, with no stdin."""
+    def command(self, *args: str, verbose: bool = False) -> list[str]:
+        return [sys.executable, "-m", "hatch", *(["-v"] if verbose else []), "publish", "-p", "custom-index", *args]
+
+    def publish(self, project: Project, *args: str, env: dict[str, str] | None = None, verbose: bool = False) -> Result:
+        """Run `hatch [-v] publish -p custom-index ARGS` in the project, with no stdin."""
         completed = subprocess.run(
-            [sys.executable, "-m", "hatch", "publish", "-p", "custom-index", *args],
+            self.command(*args, verbose=verbose),
             cwd=project.root,
             env={**self.env, **(env or {})},
             stdin=subprocess.DEVNULL,
@@ -96,8 +135,8 @@ class Project:
     def build(self, targets: tuple[str, ...] = ("sdist", "wheel")) -> list[Path]:
         return build(self.root, targets)
 
-    def publish(self, *args: str, env: dict[str, str] | None = None) -> Result:
-        return self.sandbox.publish(self, *args, env=env)
+    def publish(self, *args: str, env: dict[str, str] | None = None, verbose: bool = False) -> Result:
+        return self.sandbox.publish(self, *args, env=env, verbose=verbose)
 
 
 @pytest.fixture
@@ -112,6 +151,8 @@ def sandbox(tmp_path: Path) -> Sandbox:
         HATCH_DATA_DIR=str(home / "hatch-data"),
         PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
         COLUMNS="400",
+        PYTHONPATH=str(Path(__file__).parent.parent.parent),  # for the test keyring backends
+        TEST_KEYRING_FILE=str(home / "keyring.json"),
         NO_COLOR="1",
     )
     env.pop("PYPIRC", None)

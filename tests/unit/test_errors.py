@@ -39,6 +39,7 @@ def test_redact_url_drops_userinfo() -> None:
 
 def test_redact_url_keeps_url_without_userinfo() -> None:
     assert redact_url("https://upload.pypi.org/legacy/") == "https://upload.pypi.org/legacy/"
+    assert redact_url("https://host.example/path@v1?q=a@b") == "https://host.example/path@v1?q=a@b"
 
 
 def test_redact_url_drops_userinfo_of_unparsable_url() -> None:

@@ -15,6 +15,7 @@ TESTPYPI = "https://test.pypi.org/legacy/"
 CORP = "https://pkgs.example/upload/"
 PROJECT_KEY = "project config key `publish.custom-index"
 HATCH_KEY = "Hatch's config.toml key `publish.custom-index"
+DEFAULT = "the default"  # the source shown for a value nothing gave
 
 
 def select(
@@ -41,7 +42,7 @@ def test_default_is_pypi() -> None:
     assert repository.url == PYPI
     assert repository.display_name == "main"
     assert repository.settings["repo"].value == "main"
-    assert repository.settings["repo"].source == "default"
+    assert repository.settings["repo"].source == DEFAULT
 
 
 def test_test_is_testpypi() -> None:
@@ -199,7 +200,7 @@ def test_ca_cert_precedence_through_every_source() -> None:
 
     base_env = {"HATCH_INDEX_REPO": "corp"}
     hatch: dict[str, Any] = {}
-    assert ca_cert(env=base_env, hatch={"repos": {"corp": CORP}}) == (None, "default")
+    assert ca_cert(env=base_env, hatch={"repos": {"corp": CORP}}) == (None, DEFAULT)
     hatch = hatch_top | {"repos": {"corp": CORP}}
     assert ca_cert(env=base_env, hatch=hatch) == ("/hatch-top.pem", f"{HATCH_KEY}.ca-cert`")
     hatch = hatch_top | hatch_repo
@@ -218,7 +219,7 @@ def test_timeout_precedence_and_default() -> None:
     hatch = {"timeout": 1, "repos": {"corp": {"url": CORP, "timeout": 2}}}
     project = {"repo": "corp", "timeout": 3, "repos": {"corp": {"url": CORP, "timeout": 4}}}
     assert select().settings["timeout"].value == 60.0
-    assert select().settings["timeout"].source == "default"
+    assert select().settings["timeout"].source == DEFAULT
     assert select(project={"repo": "corp"}, hatch=hatch).get("timeout") == 2.0
     assert select(project=project, hatch=hatch).get("timeout") == 4.0
     chosen = select(cli={"timeout": "5"}, project=project, hatch=hatch).settings["timeout"]
@@ -241,7 +242,7 @@ def test_defaults() -> None:
     assert repository.get("user") is None
     assert repository.get("auth") is None
     assert repository.get("simple-url") is None
-    assert all(repository.settings[name].source == "default" for name in ("user", "auth", "skip-existing"))
+    assert all(repository.settings[name].source == DEFAULT for name in ("user", "auth", "skip-existing"))
 
 
 def test_user_and_auth_precedence() -> None:
@@ -330,3 +331,24 @@ def test_release_url_of_other_index_is_its_simple_page() -> None:
     assert repository.release_url("demo", "1.0", repository.simple_url) == (
         "https://host/artifactory/api/pypi/repo/simple/demo/"
     )
+
+
+# --- a project's config must not redirect the credentials stored in Hatch's config.toml ----------------------------
+
+
+def test_project_repo_url_does_not_receive_hatch_top_level_credentials() -> None:
+    repository = select(
+        project={"repo": "https://evil.example/upload/"},
+        hatch={"user": "__token__", "auth": "pypi-stored-token"},
+    )
+    assert repository.url == "https://evil.example/upload/"
+    assert repository.get("auth") != Secret("pypi-stored-token")
+
+
+def test_project_defined_repo_does_not_receive_hatch_top_level_credentials() -> None:
+    repository = select(
+        project={"repo": "mine", "repos": {"mine": "https://evil.example/upload/"}},
+        hatch={"user": "__token__", "auth": "pypi-stored-token"},
+    )
+    assert repository.url == "https://evil.example/upload/"
+    assert repository.get("auth") != Secret("pypi-stored-token")

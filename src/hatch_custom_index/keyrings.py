@@ -1,0 +1,56 @@
+"""Keyring access that never aborts a publish: every failure, or no usable backend, becomes a one-line warning."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hatch_custom_index.errors import Secret, scrub
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+class Keyring:
+    """Look-ups under the repository URL, tried with and without its trailing slash."""
+
+    def __init__(self, url: str, warn: Callable[[str], None]) -> None:
+        stripped = url.rstrip("/")
+        self.services = list(dict.fromkeys([url, stripped + "/", stripped]))
+        self.service = url
+        self._warn = warn
+        self._broken = False
+
+    def credential(self, username: str | None) -> tuple[str, Secret] | None:
+        """`get_credential` (a backend may supply the username too), then `get_password` when a username is known."""
+        for service in self.services:
+            found = self._call("get_credential", service, username)
+            if found is not None and found.password:
+                return found.username or username or "", Secret(found.password)
+        if username:
+            for service in self.services:
+                password = self._call("get_password", service, username)
+                if password:
+                    return username, Secret(password)
+        return None
+
+    def save(self, username: str, password: Secret) -> bool:
+        return self._call("set_password", self.service, username, password, saving=True) is not False
+
+    def _call(self, name: str, service: str, username: str | None, *secret: Secret, saving: bool = False) -> object:
+        if self._broken:
+            return False if saving else None
+        try:
+            import keyring
+
+            return getattr(keyring, name)(service, username, *(value.reveal() for value in secret))
+        except Exception as e:  # noqa: BLE001 -- any backend failure must leave the publish going
+            self._broken = True
+            action = "save the password to" if saving else "read"
+            reason = scrub(_describe(e), secret)
+            self._warn(f"Warning: could not {action} the keyring ({reason}); going on without it")
+            return False if saving else None
+
+
+def _describe(error: Exception) -> str:
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -1,0 +1,186 @@
+"""What the index already holds (PEP 691 / PEP 503 pages) and the server's own words on a failure."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx2
+import pytest
+
+from hatch_custom_index.index import MAX_MESSAGE_CHARS, extract_message, parse_simple_page
+
+SHA_A = "a" * 64
+SHA_B = "b" * 64
+
+
+def response(
+    status: int = 200, content_type: str | None = None, body: str | bytes = b"", reason: bytes | None = None
+) -> httpx2.Response:
+    headers = {"Content-Type": content_type} if content_type else {}
+    extensions = {"reason_phrase": reason} if reason is not None else {}
+    content = body.encode() if isinstance(body, str) else body
+    return httpx2.Response(status, headers=headers, content=content, extensions=extensions)
+
+
+def json_response(status: int, body: Any, reason: bytes | None = None) -> httpx2.Response:
+    return response(status, "application/json", json.dumps(body), reason)
+
+
+# --- parse_simple_page ----------------------------------------------------------------------------------------------
+
+
+def test_pep691_json_page() -> None:
+    page = {
+        "meta": {"api-version": "1.1"},
+        "name": "demo",
+        "files": [
+            {"filename": "demo-1.0.tar.gz", "url": "https://f/demo-1.0.tar.gz", "hashes": {"sha256": SHA_A}},
+            {"filename": "demo-1.0-py3-none-any.whl", "url": "https://f/x.whl", "hashes": {"md5": "0" * 32}},
+            {"filename": "demo-0.9.tar.gz", "url": "https://f/demo-0.9.tar.gz", "hashes": {}},
+        ],
+    }
+    files = parse_simple_page(response(200, "application/vnd.pypi.simple.v1+json; charset=utf-8", json.dumps(page)))
+    assert files == {"demo-1.0.tar.gz": SHA_A, "demo-1.0-py3-none-any.whl": None, "demo-0.9.tar.gz": None}
+
+
+def test_pep691_json_digest_is_lowercased_like_html() -> None:
+    page = {"files": [{"filename": "demo-1.0.tar.gz", "url": "x", "hashes": {"sha256": SHA_A.upper()}}]}
+    files = parse_simple_page(response(200, "application/vnd.pypi.simple.v1+json", json.dumps(page)))
+    assert files == {"demo-1.0.tar.gz": SHA_A}
+
+
+@pytest.mark.parametrize("body", ["not json", "[]", '{"name": "demo"}', '{"files": [{"url": "x"}]}'])
+def test_invalid_pep691_page_is_a_value_error(body: str) -> None:
+    with pytest.raises(ValueError, match="not a valid PEP 691 project page"):
+        parse_simple_page(response(200, "application/vnd.pypi.simple.v1+json", body))
+
+
+def test_pep503_html_page() -> None:
+    html = f"""<!DOCTYPE html>
+<html><head><title>Links for demo</title></head><body>
+<h1>Links for demo</h1>
+<a href="../../packages/demo-1.0.tar.gz#sha256={SHA_A.upper()}">demo-1.0.tar.gz</a><br>
+<a href="https://files.example/demo-1.0-py3-none-any.whl#sha256={SHA_B}" data-requires-python="&gt;=3.8">whl</a>
+<a href="/packages/demo-0.9.tar.gz">demo-0.9.tar.gz</a>
+<a href="/packages/demo-0.8.tar.gz#md5=0123456789abcdef0123456789abcdef">demo-0.8.tar.gz</a>
+<a href="/packages/my%2Bdemo-0.7.tar.gz#sha256={SHA_A}">quoted</a>
+<a>no href</a>
+</body></html>"""
+    files = parse_simple_page(response(200, "text/html; charset=utf-8", html))
+    assert files == {
+        "demo-1.0.tar.gz": SHA_A,
+        "demo-1.0-py3-none-any.whl": SHA_B,
+        "demo-0.9.tar.gz": None,
+        "demo-0.8.tar.gz": None,
+        "my+demo-0.7.tar.gz": SHA_A,
+    }
+
+
+def test_pep503_html_page_with_pep691_html_content_type() -> None:
+    html = f'<a href="demo-1.0.tar.gz#sha256={SHA_A}">demo-1.0.tar.gz</a>'
+    files = parse_simple_page(response(200, "application/vnd.pypi.simple.v1+html", html))
+    assert files == {"demo-1.0.tar.gz": SHA_A}
+
+
+def test_empty_html_page() -> None:
+    assert parse_simple_page(response(200, "text/html", "<html><body></body></html>")) == {}
+
+
+# --- extract_message ------------------------------------------------------------------------------------------------
+
+
+def test_json_message_and_code() -> None:
+    message = extract_message(json_response(400, {"message": "Invalid distribution", "code": "bad-dist"}))
+    assert "Invalid distribution" in message
+    assert "bad-dist" in message
+
+
+def test_json_detail() -> None:
+    assert extract_message(json_response(400, {"detail": "Version already uploaded"})) == "Version already uploaded"
+
+
+def test_json_errors_list() -> None:
+    body = {
+        "message": "Token request failed",
+        "errors": [
+            {"code": "invalid-publisher", "description": "valid token, but no corresponding publisher"},
+            {"code": "invalid-reuse-token", "description": "token already used"},
+        ],
+    }
+    message = extract_message(json_response(422, body, reason=b"Unprocessable Entity"))
+    assert "Token request failed" in message
+    assert "invalid-publisher: valid token, but no corresponding publisher" in message
+    assert "invalid-reuse-token: token already used" in message
+
+
+@pytest.mark.parametrize("status", [413, 422])
+def test_json_message_without_reason_phrase_is_not_prefixed_by_a_standard_phrase(status: int) -> None:
+    assert extract_message(json_response(status, {"message": "Token request failed"})) == "Token request failed"
+
+
+def test_json_body_that_is_not_an_object_is_shown_as_text() -> None:
+    assert extract_message(response(500, "application/json", '["oops",  "again"]')) == '["oops", "again"]'
+
+
+def test_invalid_json_body_is_shown_as_text() -> None:
+    assert extract_message(response(500, "application/json", "upstream   failed\n")) == "upstream failed"
+
+
+def test_html_body_is_reduced_to_text() -> None:
+    html = """<html><head><title>403 Forbidden</title><style>body { color: red }</style></head>
+<body>
+  <script>var secret = "do not show";</script>
+  <h1>Access   denied</h1>
+  <p>You may not upload
+     to <b>this</b> index.</p>
+</body></html>"""
+    message = extract_message(response(403, "text/html; charset=utf-8", html))
+    assert message == "Access denied You may not upload to this index."
+
+
+def test_html_body_recognised_without_content_type() -> None:
+    assert extract_message(response(400, None, "  <p>Bad <i>wheel</i></p>")) == "Bad wheel"
+
+
+def test_plain_text_body_whitespace_collapsed() -> None:
+    assert extract_message(response(400, "text/plain", "Upload   failed:\n\n  checksum mismatch\n")) == (
+        "Upload failed: checksum mismatch"
+    )
+
+
+def test_empty_body_with_standard_reason_is_empty() -> None:
+    assert extract_message(response(404, "text/plain", "", reason=b"Not Found")) == ""
+
+
+def test_warehouse_reason_phrase_carries_the_message() -> None:
+    message = extract_message(response(400, "text/plain", "", reason=b"File already exists"))
+    assert message == "File already exists"
+
+
+def test_warehouse_reason_phrase_and_html_body() -> None:
+    html = "<html><body><h1>400 File already exists</h1>See /help/#file-name-reuse</body></html>"
+    message = extract_message(response(400, "text/html", html, reason=b"File already exists"))
+    assert "File already exists" in message
+    assert "/help/#file-name-reuse" in message
+    assert message.count("File already exists") == 1
+
+
+def test_reason_phrase_added_to_a_different_body() -> None:
+    message = extract_message(
+        response(400, "text/plain", "see the docs", reason=b"Invalid value for blake2_256_digest")
+    )
+    assert "Invalid value for blake2_256_digest" in message
+    assert "see the docs" in message
+
+
+def test_long_body_is_trimmed() -> None:
+    message = extract_message(response(500, "text/plain", "word " * 1000))
+    assert len(message) <= MAX_MESSAGE_CHARS + 2
+    assert message.endswith(" …")
+    assert message.startswith("word word")
+
+
+def test_undecodable_body_gives_no_message() -> None:
+    bad = httpx2.Response(400, headers={"Content-Type": "text/plain; charset=bogus-charset"}, content=b"\xff\xfe")
+    assert isinstance(extract_message(bad), str)
