@@ -64,25 +64,30 @@ class Artifact:
         return fields
 
 
-def find_artifacts(paths: Iterable[str], root: Path) -> list[Path]:
-    """The publishable files among `paths` (files or directories, relative to `root`); `dist/` when none given."""
+def find_artifacts(paths: Iterable[str], root: Path, passed_over: list[Path] | None = None) -> list[Path]:
+    """The publishable files among `paths` (files or directories, relative to `root`); `dist/` when none given.
+
+    Other files are passed over, and collected in `passed_over` unless they are attestations or hidden files.
+    """
+    paths = list(paths)
     found: dict[Path, None] = {}
-    for given in list(paths) or ["dist"]:
+    for given in paths or ["dist"]:
         path = Path(given)
         if not path.is_absolute():
             path = root / path
         if path.is_dir():
-            for candidate in _walk(path):
-                if is_publishable(candidate.name):
-                    found[candidate] = None
+            candidates = list(_walk(path))
         elif path.is_file():
-            if not is_publishable(path.name):
-                message = f"{path} is neither a wheel (.whl) nor a source distribution (.tar.gz, .zip)"
-                raise PublishError(message)
-            found[path] = None
+            candidates = [path]
         else:
             message = f"{path} does not exist" + (" (build first: `hatch build`)" if not paths else "")
             raise PublishError(message)
+        for candidate in candidates:
+            if is_publishable(candidate.name):
+                found[candidate] = None
+            elif passed_over is not None and not candidate.name.endswith(".attestation"):
+                if not candidate.name.startswith("."):
+                    passed_over.append(candidate)
     if not found:
         where = ", ".join(str(Path(p)) for p in paths) if paths else str(root / "dist")
         message = f"No wheels or source distributions found in {where}"

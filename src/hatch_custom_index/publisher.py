@@ -44,7 +44,10 @@ class CustomIndexPublisher(PublisherInterface):
         pypirc = _load_pypirc(cli, hatch)
         repository = select_repository(cli, env, project, hatch, pypirc.urls() if pypirc else None)
         root = Path(self.root)
-        batch = read_batch(find_artifacts(paths, root))
+        passed_over: list[Path] = []
+        batch = read_batch(find_artifacts(paths, root, passed_over))
+        for path in passed_over:
+            self.app.display_info(f"Passing over {_display_path(path, root)}: not a wheel or source distribution")
         self.app.display_info(f"Publishing to {repository.display_name} ({redact_url(repository.url)})")
         for name, value in repository.settings.items():
             if name not in {"user", "auth"}:

@@ -23,6 +23,7 @@ PYPISERVER_USERS = {
     "dave": "dave-pw-Jn04",
     "erin": "erin-pw-Qs66",
     "__token__": "token-pw-Wd19",
+    "frank": "fr%nk-pw-%(home)s-9",  # `%` must be taken literally from .pypirc
 }
 WAREHOUSE_TOKEN = "pypi-AgEIcHlwaS5vcmcCJGE4ZjY1MzI5LTAxMjMtNDU2Ny04OWFiLWNkZWYwMTIzNDU2Nw"
 

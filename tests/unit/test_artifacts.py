@@ -88,14 +88,29 @@ def test_find_nonexistent_path(tmp_path: Path) -> None:
     assert str(caught.value) == f"{tmp_path / 'nope' / 'x.whl'} does not exist"
 
 
-@pytest.mark.parametrize("name", ["README.txt", f"{WHEEL}.publish.attestation", "demo.egg"])
-def test_find_explicit_non_artifact_is_an_error(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize("name", ["README.txt", "demo.egg", f"{WHEEL}.asc"])
+def test_find_passes_over_other_files_and_names_them(tmp_path: Path, name: str) -> None:
+    (tmp_path / WHEEL).write_bytes(b"x")
     (tmp_path / name).write_bytes(b"x")
-    with pytest.raises(PublishError) as caught:
-        find_artifacts([name], tmp_path)
-    assert str(caught.value) == (
-        f"{tmp_path / name} is neither a wheel (.whl) nor a source distribution (.tar.gz, .zip)"
-    )
+    passed_over: list[Path] = []
+    assert find_artifacts([WHEEL, name], tmp_path, passed_over) == [tmp_path / WHEEL]
+    assert passed_over == [tmp_path / name]
+
+
+def test_find_passes_over_attestations_and_hidden_files_silently(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for name in (WHEEL, f"{WHEEL}.publish.attestation", ".gitignore", "notes.txt"):
+        (dist / name).write_bytes(b"x")
+    passed_over: list[Path] = []
+    assert find_artifacts([], tmp_path, passed_over) == [dist / WHEEL]
+    assert passed_over == [dist / "notes.txt"]
+
+
+def test_find_only_other_files_is_nothing_found(tmp_path: Path) -> None:
+    (tmp_path / "README.txt").write_bytes(b"x")
+    with pytest.raises(PublishError, match="No wheels or source distributions found in README.txt"):
+        find_artifacts(["README.txt"], tmp_path)
 
 
 def test_find_only_attestations_is_nothing_found(tmp_path: Path) -> None:

@@ -1,0 +1,162 @@
+"""Prompts in a real pseudo-terminal, and what is remembered afterwards (Hatch's cache file, the keyring)."""
+
+from __future__ import annotations
+
+import io
+import json
+import stat
+
+import pexpect
+import pytest
+
+from tests.e2e.conftest import PYPISERVER_USERS as PW
+
+pytestmark = pytest.mark.e2e
+
+FILE_KEYRING = "tests.keyring_backends.FileKeyring"
+
+
+def spawn(sandbox, project, *args: str, backend: str = FILE_KEYRING) -> pexpect.spawn:
+    command = sandbox.command("-o", "repo=local", *args)
+    env = {**sandbox.env, "PYTHON_KEYRING_BACKEND": backend}
+    child = pexpect.spawn(command[0], command[1:], cwd=str(project.root), env=env, encoding="utf-8", timeout=120)
+    child.logfile_read = io.StringIO()  # the whole screen, prompts and echoes included
+    return child
+
+
+def finish(child: pexpect.spawn) -> tuple[int, str]:
+    """The exit code and everything the terminal showed."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus, child.logfile_read.getvalue()
+
+
+@pytest.fixture
+def local(sandbox, pypiserver):
+    sandbox.write_config(f'[publish.custom-index.repos.local]\nurl = "{pypiserver.url}"\n')
+    return pypiserver
+
+
+def test_enter_takes_token_and_the_password_is_hidden_then_remembered(sandbox, local):
+    project = sandbox.project()
+    project.build()
+
+    child = spawn(sandbox, project)
+    child.expect_exact("Username for local [__token__]: ")
+    child.sendline("")
+    child.expect_exact("Password for __token__ at local: ")
+    child.sendline(PW["__token__"])
+    code, output = finish(child)
+
+    assert code == 0, output
+    assert PW["__token__"] not in output  # not echoed, not printed
+    assert "... success" in output
+    assert json.loads(sandbox.user_cache.read_text()) == {"local": "__token__"}
+    assert stat.S_IMODE(sandbox.user_cache.stat().st_mode) == 0o600
+    assert sandbox.keyring() == {local.url: {"__token__": PW["__token__"]}}
+
+    # The next publish asks nothing: the username from the cache, the password from the keyring.
+    again = sandbox.project()
+    again.build()
+    result = again.publish("-o", "repo=local", env={"PYTHON_KEYRING_BACKEND": FILE_KEYRING}, verbose=True)
+    assert result.returncode == 0, result.output
+    assert "username from the username remembered in" in result.output
+    assert "password from keyring" in result.output
+
+
+def test_a_typed_username_and_a_wrong_password_save_nothing(sandbox, local):
+    project = sandbox.project()
+    project.build()
+    wrong = "typed-wrong-pw-Fq28"
+
+    child = spawn(sandbox, project)
+    child.expect_exact("Username for local [__token__]: ")
+    child.sendline("alice")
+    child.expect_exact("Password for alice at local: ")
+    child.sendline(wrong)
+    code, output = finish(child)
+
+    assert code == 1
+    assert "403" in output
+    assert wrong not in output
+    assert not sandbox.user_cache.exists()
+    assert sandbox.keyring() == {}
+
+
+def test_no_prompt_is_an_error_that_lists_the_places(sandbox, local):
+    project = sandbox.project()
+    project.build()
+
+    child = spawn(sandbox, project, "--no-prompt")
+    code, output = finish(child)
+
+    assert code == 1
+    assert "No password or token for local; looked in:" in output
+    assert "Username for" not in output
+
+
+def test_nothing_is_asked_when_everything_is_already_there(sandbox, local):
+    project = sandbox.project()
+    project.build()
+    assert project.publish("-o", "repo=local", "-o", "user=alice", "-o", f"auth={PW['alice']}").returncode == 0
+
+    child = spawn(sandbox, project)
+    code, output = finish(child)
+
+    assert code == 0, output
+    assert "Username for" not in output
+    assert output.count("already exists") == 2
+
+
+def test_initialize_auth_saves_even_when_nothing_was_uploaded(sandbox, local):
+    project = sandbox.project()
+    project.build()
+    assert project.publish("-o", "repo=local", "-o", "user=bob", "-o", f"auth={PW['bob']}").returncode == 0
+
+    child = spawn(sandbox, project, "--initialize-auth")
+    child.expect_exact("Username for local [__token__]: ")
+    child.sendline("bob")
+    child.expect_exact("Password for bob at local: ")
+    child.sendline(PW["bob"])
+    code, output = finish(child)
+
+    assert code == 0, output
+    assert json.loads(sandbox.user_cache.read_text()) == {"local": "bob"}
+    assert sandbox.keyring() == {local.url: {"bob": PW["bob"]}}
+
+
+def test_a_keyring_that_cannot_save_leaves_a_successful_publish_successful(sandbox, local):
+    project = sandbox.project()
+    project.build()
+
+    child = spawn(sandbox, project, backend="tests.keyring_backends.RaisingKeyring")
+    child.expect_exact("Username for local [__token__]: ")
+    child.sendline("carol")
+    child.expect_exact("Password for carol at local: ")
+    child.sendline(PW["carol"])
+    code, output = finish(child)
+
+    assert code == 0, output
+    assert "Warning: could not read the keyring" in output
+    assert "... success" in output
+    assert json.loads(sandbox.user_cache.read_text()) == {"local": "carol"}
+    assert PW["carol"] not in output
+
+
+def test_a_corrupt_cache_file_is_replaced_after_a_prompted_success(sandbox, local):
+    sandbox.user_cache.parent.mkdir(parents=True)
+    sandbox.user_cache.write_text('["not", "an", "object"]')
+    project = sandbox.project()
+    project.build()
+
+    child = spawn(sandbox, project)
+    child.expect_exact("does not hold a JSON object")
+    child.expect_exact("Username for local [__token__]: ")
+    child.sendline("dave")
+    child.expect_exact("Password for dave at local: ")
+    child.sendline(PW["dave"])
+    code, output = finish(child)
+
+    assert code == 0, output
+    assert json.loads(sandbox.user_cache.read_text()) == {"local": "dave"}
+    assert [path.name for path in sandbox.user_cache.parent.iterdir()] == [sandbox.user_cache.name]
