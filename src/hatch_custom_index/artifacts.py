@@ -85,9 +85,8 @@ def find_artifacts(paths: Iterable[str], root: Path, passed_over: list[Path] | N
         for candidate in candidates:
             if is_publishable(candidate.name):
                 found[candidate] = None
-            elif passed_over is not None and not candidate.name.endswith(".attestation"):
-                if not candidate.name.startswith("."):
-                    passed_over.append(candidate)
+            elif passed_over is not None and not candidate.name.endswith(".attestation") and candidate.name[0] != ".":
+                passed_over.append(candidate)
     if not found:
         where = ", ".join(str(Path(p)) for p in paths) if paths else str(root / "dist")
         message = f"No wheels or source distributions found in {where}"

@@ -64,7 +64,8 @@ def test_enter_takes_token_and_the_password_is_hidden_then_remembered(sandbox, l
     assert "password from keyring" in result.output
 
 
-def test_a_typed_username_and_a_wrong_password_save_nothing(sandbox, local):
+@pytest.mark.usefixtures("local")
+def test_a_typed_username_and_a_wrong_password_save_nothing(sandbox):
     project = sandbox.project()
     project.build()
     wrong = "typed-wrong-pw-Fq28"
@@ -83,7 +84,8 @@ def test_a_typed_username_and_a_wrong_password_save_nothing(sandbox, local):
     assert sandbox.keyring() == {}
 
 
-def test_no_prompt_is_an_error_that_lists_the_places(sandbox, local):
+@pytest.mark.usefixtures("local")
+def test_no_prompt_is_an_error_that_lists_the_places(sandbox):
     project = sandbox.project()
     project.build()
 
@@ -95,7 +97,8 @@ def test_no_prompt_is_an_error_that_lists_the_places(sandbox, local):
     assert "Username for" not in output
 
 
-def test_nothing_is_asked_when_everything_is_already_there(sandbox, local):
+@pytest.mark.usefixtures("local")
+def test_nothing_is_asked_when_everything_is_already_there(sandbox):
     project = sandbox.project()
     project.build()
     assert project.publish("-o", "repo=local", "-o", "user=alice", "-o", f"auth={PW['alice']}").returncode == 0
@@ -125,7 +128,8 @@ def test_initialize_auth_saves_even_when_nothing_was_uploaded(sandbox, local):
     assert sandbox.keyring() == {local.url: {"bob": PW["bob"]}}
 
 
-def test_a_keyring_that_cannot_save_leaves_a_successful_publish_successful(sandbox, local):
+@pytest.mark.usefixtures("local")
+def test_a_keyring_that_cannot_save_leaves_a_successful_publish_successful(sandbox):
     project = sandbox.project()
     project.build()
 
@@ -143,7 +147,8 @@ def test_a_keyring_that_cannot_save_leaves_a_successful_publish_successful(sandb
     assert PW["carol"] not in output
 
 
-def test_a_corrupt_cache_file_is_replaced_after_a_prompted_success(sandbox, local):
+@pytest.mark.usefixtures("local")
+def test_a_corrupt_cache_file_is_replaced_after_a_prompted_success(sandbox):
     sandbox.user_cache.parent.mkdir(parents=True)
     sandbox.user_cache.write_text('["not", "an", "object"]')
     project = sandbox.project()

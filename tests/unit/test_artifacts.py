@@ -109,7 +109,7 @@ def test_find_passes_over_attestations_and_hidden_files_silently(tmp_path: Path)
 
 def test_find_only_other_files_is_nothing_found(tmp_path: Path) -> None:
     (tmp_path / "README.txt").write_bytes(b"x")
-    with pytest.raises(PublishError, match="No wheels or source distributions found in README.txt"):
+    with pytest.raises(PublishError, match=r"No wheels or source distributions found in README\.txt"):
         find_artifacts(["README.txt"], tmp_path)
 
 
