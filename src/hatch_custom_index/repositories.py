@@ -120,7 +120,9 @@ def _known_repos(project: Layer, hatch: Layer) -> dict[str, str]:
     repos = dict(RESERVED)
     for layer in (hatch, project):
         for name, table in layer.repos.items():
-            url = table["url"]
+            url = table.get("url")
+            if url is None:  # `main` or `test` with other keys only
+                continue
             if name in repos and not same_url(repos[name], url.value):
                 if name in RESERVED:
                     reason = f"`{name}` is reserved for {RESERVED[name]}; give your repository another name"

@@ -25,6 +25,8 @@ HATCH = "hatch"  # top level of Hatch's config.toml
 REPO = "repo"  # a repos table (project or Hatch config)
 
 EVERYWHERE = frozenset({CLI, ENV, PROJECT, HATCH, REPO})
+# Repositories whose URL is predefined (PyPI and TestPyPI): their tables may set other keys without a `url`.
+PREDEFINED_REPOSITORIES = frozenset({"main", "test"})
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off"})
 
@@ -284,7 +286,7 @@ def _parse_repos(raw: Any, where: str, scope: str) -> dict[str, dict[str, Value]
         elif not isinstance(table, dict):
             message = f"{repo_where} must be a URL string or a table with a `url` key"
             raise PublishError(message)
-        if "url" not in table:
+        if "url" not in table and name not in PREDEFINED_REPOSITORIES:
             message = f"{repo_where} has no `url`; every repository needs its upload URL"
             raise PublishError(message)
         values: dict[str, Value] = {}

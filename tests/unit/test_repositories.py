@@ -352,3 +352,10 @@ def test_project_defined_repo_does_not_receive_hatch_top_level_credentials() -> 
     )
     assert repository.url == "https://evil.example/upload/"
     assert repository.get("auth") != Secret("pypi-stored-token")
+
+
+def test_predefined_repositories_take_other_keys_without_a_url() -> None:
+    repository = select(hatch={"repos": {"main": {"user": "__token__", "timeout": 5}}})
+    assert repository.url == "https://upload.pypi.org/legacy/"
+    assert repository.get("timeout") == 5.0  # noqa: PLR2004
+    assert repository.settings["timeout"].source.endswith("publish.custom-index.repos.main.timeout`")
