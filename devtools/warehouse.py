@@ -1,8 +1,16 @@
-"""A small index on 127.0.0.1 that reads uploads the way Warehouse (PyPI) does, and records them.
+"""A small index on 127.0.0.1 that reads uploads the way Warehouse (PyPI) does, records them, and makes faults.
 
 It stands in for PyPI, which cannot run here: the legacy upload API at `/legacy/` (Basic auth, `__token__` only, the
 form's fields recorded exactly as sent, 400 "File already exists" for different bytes under a known name, 200 for an
 identical re-upload), and the PEP 691 JSON simple API at `/simple/<project>/`.
+
+Faults, queued in `state.faults` and used up one per upload (`state.get_faults` for simple-API reads):
+`Fault.status(503)`, `Fault.status(429, retry_after=1)`, `Fault("reset")` (connection reset mid-body),
+`Fault("store-then-drop")` (the file is stored, the connection closed before any answer), `Fault("stall", seconds)`
+(silence, nothing stored),
+`Fault("no-content")` (204), `Fault("login-redirect")` (302 to an HTML login page).
+It also serves as an HTTP forward proxy for any host (requests with an absolute URI), recording which hosts were asked,
+so tests can point `HTTP_PROXY` at it and see every request a client tried to make.
 """
 
 from __future__ import annotations
@@ -10,11 +18,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import socket
+import struct
 import threading
+import time
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ssl
 
 HOST = "127.0.0.1"
 
@@ -34,13 +49,34 @@ class Upload:
 
 
 @dataclass
+class Fault:
+    kind: str  # "status", "reset", "store-then-drop", "stall", "no-content", "login-redirect"
+    seconds: float = 0
+    status_code: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def status(cls, code: int, retry_after: int | None = None) -> Fault:
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        return cls("status", status_code=code, headers=headers)
+
+
+@dataclass
 class Warehouse:
-    """The server's state: accepted uploads, files by name, and the token it accepts."""
+    """The server's state: accepted uploads, files by name, the token it accepts, faults to make, requests seen."""
 
     token: str
     uploads: list[Upload] = field(default_factory=list)
     files: dict[str, dict[str, bytes]] = field(default_factory=dict)  # project -> file name -> bytes
+    faults: list[Fault] = field(default_factory=list)
+    get_faults: list[Fault] = field(default_factory=list)
+    requests: list[tuple[str, str, float]] = field(default_factory=list)  # (method, host + path, time)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next_fault(self, method: str) -> Fault | None:
+        queue = self.faults if method == "POST" else self.get_faults
+        with self.lock:
+            return queue.pop(0) if queue else None
 
 
 def parse_form(content_type: str, body: bytes) -> tuple[dict[str, list[str]], str, bytes]:
@@ -65,17 +101,42 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _send(
-        self, status: int, body: bytes = b"", content_type: str = "text/plain", reason: str | None = None
+        self,
+        status: int,
+        body: bytes = b"",
+        content_type: str = "text/plain",
+        reason: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.send_response(status, reason)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
+    def _route(self, method: str) -> str:
+        """The request's path, recording it; an absolute URI (a proxied request) is reduced to its path."""
+        path, host = self.path, self.headers.get("Host", "")
+        if path.startswith(("http://", "https://")):
+            host, _, rest = path.split("://", 1)[1].partition("/")
+            path = "/" + rest
+        with self.server.state.lock:
+            self.server.state.requests.append((method, host + path, time.monotonic()))
+        return path
+
     def do_GET(self) -> None:
         state = self.server.state
-        parts = self.path.strip("/").split("/")
+        path = self._route("GET")
+        fault = state.next_fault("GET")
+        if fault is not None and fault.kind == "status":
+            self._send(fault.status_code, b"Injected failure", headers=fault.headers)
+            return
+        if path.startswith("/login"):
+            self._send(200, b"<html><body><h1>Sign in</h1><form>...</form></body></html>", "text/html")
+            return
+        parts = path.strip("/").split("/")
         if len(parts) == 2 and parts[0] == "simple":  # noqa: PLR2004
             with state.lock:
                 files = dict(state.files.get(parts[1], {}))
@@ -96,9 +157,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         state = self.server.state
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        if self.path != "/legacy/":
+        path = self._route("POST")
+        fault = state.next_fault("POST")
+        length = int(self.headers.get("Content-Length", "0"))
+        if fault is not None and fault.kind == "reset":
+            self.rfile.read(min(length, 4096))
+            self._reset()
+            return
+        body = self.rfile.read(length)
+        if path != "/legacy/":
             self._send(404, b"Not Found")
+            return
+        if fault is not None and self._fault(fault):
             return
         scheme, _, encoded = (self.headers.get("Authorization") or "").partition(" ")
         username, _, password = base64.b64decode(encoded).decode().partition(":") if scheme == "Basic" else ("", "", "")
@@ -125,7 +195,32 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             held[filename] = content
             state.uploads.append(Upload(fields, filename, content, username))
+        if fault is not None and fault.kind == "store-then-drop":
+            self._reset()
+            return
         self._send(200, b"OK")
+
+    def _fault(self, fault: Fault) -> bool:
+        """Answer with the fault instead of storing; False for faults that happen after the file is stored."""
+        if fault.kind == "status":
+            body = json.dumps({"message": f"Injected {fault.status_code}", "code": str(fault.status_code)}).encode()
+            self._send(fault.status_code, body, "application/json", headers=fault.headers)
+        elif fault.kind == "no-content":
+            self._send(204)
+        elif fault.kind == "login-redirect":
+            self._send(302, b"", headers={"Location": "/login?next=/legacy/"})
+        elif fault.kind == "stall":  # a silent index: it never answers, nor stores
+            time.sleep(fault.seconds)
+            self.close_connection = True
+        else:
+            return False
+        return True
+
+    def _reset(self) -> None:
+        """Close the connection with a TCP reset, as a crashed proxy or a cut network does."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
 
     def _json_error(self, status: int, message: str) -> None:
         body = json.dumps({"message": message, "code": f"{status} {message}", "title": "Error"}).encode()
@@ -136,17 +231,27 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     state: Warehouse
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Injected resets and clients that time out are expected here: stay quiet."""
+
 
 class WarehouseServer:
-    """Start with `with WarehouseServer(token) as server:`; `server.upload_url`, `server.state.uploads`."""
+    """Start with `with WarehouseServer(token) as server:`; `server.upload_url`, `server.state.uploads`.
 
-    def __init__(self, token: str) -> None:
+    With `tls` (an `ssl.SSLContext` for the server side) it speaks https.
+    """
+
+    def __init__(self, token: str, tls: ssl.SSLContext | None = None) -> None:
         self.state = Warehouse(token)
         self._server = _Server((HOST, 0), _Handler)
         self._server.state = self.state
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         port = self._server.server_address[1]
-        self.upload_url = f"http://{HOST}:{port}/legacy/"
-        self.simple_url = f"http://{HOST}:{port}/simple/"
+        scheme = "https" if tls is not None else "http"
+        self.origin = f"{scheme}://{HOST}:{port}"
+        self.upload_url = f"{self.origin}/legacy/"
+        self.simple_url = f"{self.origin}/simple/"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 

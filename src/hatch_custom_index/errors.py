@@ -14,6 +14,13 @@ _PYPI_TOKEN = re.compile(r"pypi-[A-Za-z0-9_\-]{16,}")
 class PublishError(Exception):
     """A failure the user can act on; its message says what, where, and what to do."""
 
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+INTERRUPTED = 130  # the exit code of a program stopped by Ctrl-C
+
 
 class Secret:
     """A credential whose `str` and `repr` never show the value; `reveal()` is the one way to read it."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import random
 import re
+import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,9 @@ UPLOAD_ACCEPT = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7"
 PEP691_JSON = "application/vnd.pypi.simple.v1+json"
 MAX_MESSAGE_CHARS = 500
 MAX_REDIRECTS = 5
+BACKOFF_BASE = 0.5  # seconds before the first retry; doubled for each next one
+BACKOFF_CAP = 30.0
+RETRY_AFTER_CAP = 120.0  # the longest wait for a server that asks for one
 
 
 @dataclass(frozen=True)
@@ -43,9 +48,17 @@ EXISTS = "already exists"
 class IndexClient:
     """One connection pool to one repository: existence checks and uploads."""
 
-    def __init__(self, repository: Repository, timeout: float, secrets: tuple[Secret, ...] = ()) -> None:
+    def __init__(
+        self,
+        repository: Repository,
+        *,
+        notify: Callable[[str], None] = lambda _message: None,
+        secrets: tuple[Secret, ...] = (),
+    ) -> None:
         self.repository = repository
-        self.timeout = timeout
+        self.timeout: float = repository.get("timeout")
+        self.retries: int = repository.get("retries")
+        self.notify = notify
         self.secrets = list(secrets)
         self._simple_url = repository.simple_url
         self._client: httpx2.Client | None = None
@@ -55,7 +68,7 @@ class IndexClient:
         if self._client is None:
             import httpx2
 
-            from hatch_custom_index.tls import ssl_context
+            from hatch_custom_index.transport import ssl_context
 
             self._client = httpx2.Client(
                 headers={"User-Agent": f"hatch-custom-index/{__version__} httpx2/{httpx2.__version__}"},
@@ -80,28 +93,33 @@ class IndexClient:
     # --- what the index already holds -------------------------------------------------------------------------------
 
     def existing_files(
-        self, project: str, credentials: Callable[[], Credentials | None]
+        self, project: str, credentials: Callable[[], Credentials | None], *, retry: bool = True
     ) -> tuple[dict[str, str | None], str | None]:
         """Map of file name to sha256 (None when the index gives none) of `project`'s files, and a warning if the
         check could not be made. `credentials` is asked only when the index refuses an anonymous read."""
         url = self.project_url(project)
         try:
-            return self._existing_files(url, project, credentials)
+            return self._existing_files(url, project, credentials, retry=retry)
         except PublishError as e:
             return {}, str(e)
 
+    def holds(self, artifact: Artifact, credentials: Credentials) -> bool:
+        """Whether the index has this very file (same name and sha256): after an upload whose answer was lost."""
+        files, _ = self.existing_files(artifact.project, lambda: credentials, retry=False)
+        return files.get(artifact.name) == artifact.sha256
+
     def _existing_files(
-        self, url: str, project: str, credentials: Callable[[], Credentials | None]
+        self, url: str, project: str, credentials: Callable[[], Credentials | None], *, retry: bool = True
     ) -> tuple[dict[str, str | None], str | None]:
-        response = self._get_simple(url, None)
+        response = self._get_simple(url, None, retry=retry)
         if response.status_code == 404 and _is_devpi(response) and not self.repository.simple_url_configured:  # noqa: PLR2004
             self._simple_url = self.repository.url.rstrip("/") + "/+simple/"
             url = self.project_url(project)
-            response = self._get_simple(url, None)
+            response = self._get_simple(url, None, retry=retry)
         if response.status_code in {401, 403} and _same_origin(url, self.repository.url):
             found = credentials()
             if found is not None:
-                response = self._get_simple(url, found)
+                response = self._get_simple(url, found, retry=retry)
         if response.status_code == 404:  # noqa: PLR2004
             return {}, None
         if response.status_code == 200:  # noqa: PLR2004
@@ -113,9 +131,9 @@ class IndexClient:
             return {}, None
         return {}, f"could not check {redact_url(url)} for files already there: {self._describe(response)}"
 
-    def _get_simple(self, url: str, credentials: Credentials | None) -> httpx2.Response:
+    def _get_simple(self, url: str, credentials: Credentials | None, *, retry: bool = True) -> httpx2.Response:
         for _ in range(MAX_REDIRECTS):
-            response = self._request("GET", url, credentials, headers={"Accept": SIMPLE_ACCEPT})
+            response = self._get(url, credentials, retry=retry)
             if not response.is_redirect:
                 return response
             target = urljoin(url, response.headers.get("Location", ""))
@@ -127,19 +145,46 @@ class IndexClient:
     # --- uploads ----------------------------------------------------------------------------------------------------
 
     def upload(self, artifact: Artifact, credentials: Credentials) -> str:
-        """Upload one file; UPLOADED or EXISTS, or a PublishError with the server's message."""
+        """Upload one file, retrying what failed on the way; UPLOADED or EXISTS, or a PublishError with the server's
+        message. Before sending again what may have reached the index, ask the index whether it holds the file."""
+        import httpx2
+
         fields: dict[str, list[str]] = {}
         for key, value in artifact.form_fields():
             fields.setdefault(key, []).append(value)
-        with artifact.path.open("rb") as stream:
-            response = self._request(
-                "POST",
-                self.repository.url,
-                credentials,
-                headers={"Accept": UPLOAD_ACCEPT},
-                data=fields,
-                files={"content": (artifact.name, stream, "application/octet-stream")},
-            )
+        url = self.repository.url
+        for attempt in range(self.retries + 1):
+            response, final = None, False
+            try:
+                with artifact.path.open("rb") as stream:
+                    response = self._send(
+                        "POST",
+                        url,
+                        credentials,
+                        headers={"Accept": UPLOAD_ACCEPT},
+                        data=fields,
+                        files={"content": (artifact.name, stream, "application/octet-stream")},
+                    )
+            except httpx2.TimeoutException:
+                error, reached, final = self._timeout_message(url), True, True
+            except httpx2.HTTPError as e:
+                error, reached = self._network_message(url, e), not isinstance(e, httpx2.ConnectError)
+                final = _is_tls_failure(e)
+            if response is not None:
+                if not _is_transient(response.status_code):
+                    return self._upload_result(artifact, credentials, response)
+                error, reached = self._describe(response), True
+            if reached and self.holds(artifact, credentials):
+                return UPLOADED
+            if final or attempt == self.retries:
+                tries = f" (tried {attempt + 1} times)" if attempt else ""
+                raise PublishError(error + tries)
+            delay = self._retry_delay(attempt, response)
+            self.notify(f"{artifact.name}: {error}; retrying in {delay:.1f} s ({attempt + 1} of {self.retries})")
+            time.sleep(delay)
+        raise AssertionError  # pragma: no cover -- the loop returns or raises
+
+    def _upload_result(self, artifact: Artifact, credentials: Credentials, response: httpx2.Response) -> str:
         if response.status_code in {200, 201}:
             return UPLOADED
         if response.status_code == 409 or (  # noqa: PLR2004
@@ -164,20 +209,62 @@ class IndexClient:
 
     # --- plumbing ---------------------------------------------------------------------------------------------------
 
-    def _request(self, method: str, url: str, credentials: Credentials | None, **kwargs: Any) -> httpx2.Response:
+    def _get(self, url: str, credentials: Credentials | None, *, retry: bool = True) -> httpx2.Response:
+        """A GET that retries connection failures, 429 and 5xx; network failures become a PublishError."""
         import httpx2
 
-        if credentials is not None:
-            kwargs["auth"] = httpx2.BasicAuth(credentials.username, credentials.password.reveal())
-        try:
+        retries = self.retries if retry else 0
+        for attempt in range(retries + 1):
+            response = None
+            try:
+                response = self._send("GET", url, credentials, headers={"Accept": SIMPLE_ACCEPT})
+            except httpx2.TimeoutException:
+                raise PublishError(self._timeout_message(url)) from None
+            except httpx2.HTTPError as e:
+                if attempt == retries or _is_tls_failure(e):
+                    raise PublishError(self._network_message(url, e)) from None
+                error = self._network_message(url, e)
+            else:
+                if not _is_transient(response.status_code) or attempt == retries:
+                    return response
+                error = self._describe(response)
+            delay = self._retry_delay(attempt, response)
+            self.notify(f"{redact_url(url)}: {error}; retrying in {delay:.1f} s ({attempt + 1} of {retries})")
+            time.sleep(delay)
+        raise AssertionError  # pragma: no cover -- the loop returns or raises
+
+    def _send(self, method: str, url: str, credentials: Credentials | None, **kwargs: Any) -> httpx2.Response:
+        """One request; the password is revealed only for it, and httpx2's errors pass through."""
+        import httpx2
+
+        if credentials is None:
             return self.client.request(method, url, **kwargs)
-        except httpx2.TimeoutException:
-            message = f"{redact_url(url)} did not answer within {self.timeout:g} s (option `timeout`)"
-            raise PublishError(message) from None
-        except httpx2.HTTPError as e:
-            reason = scrub(str(e) or type(e).__name__, tuple(self.secrets))
-            message = f"could not reach {redact_url(url)}: {reason}"
-            raise PublishError(message) from None
+        auth = httpx2.BasicAuth(credentials.username, credentials.password.reveal())
+        try:
+            return self.client.request(method, url, auth=auth, **kwargs)
+        finally:
+            del auth  # no revealed secret lingers in this frame's locals for a debug traceback
+
+    def _retry_delay(self, attempt: int, response: httpx2.Response | None) -> float:
+        """Exponential backoff with jitter, or the server's Retry-After when it asks for longer."""
+        delay = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt) * random.uniform(1.0, 1.25)  # noqa: S311
+        if response is not None:
+            delay = max(delay, _retry_after(response.headers.get("Retry-After")))
+        return min(delay, RETRY_AFTER_CAP)
+
+    def _timeout_message(self, url: str) -> str:
+        return f"{redact_url(url)} did not answer within {self.timeout:g} s (option `timeout`)"
+
+    def _network_message(self, url: str, error: Exception) -> str:
+        reason = scrub(str(error) or type(error).__name__, tuple(self.secrets))
+        message = f"could not reach {redact_url(url)}: {reason}"
+        if "CERTIFICATE_VERIFY_FAILED" in reason or "certificate verify failed" in reason.lower():
+            host = urlsplit(url).hostname
+            message += (
+                f". The certificate of {host} is not trusted: if the index uses a private certificate authority, "
+                "give its CA bundle with the option `ca-cert` (or HATCH_INDEX_CA_CERT)"
+            )
+        return message
 
     def _message(self, response: httpx2.Response) -> str:
         return scrub(extract_message(response), tuple(self.secrets))
@@ -187,6 +274,40 @@ class IndexClient:
         status = f"{response.status_code} {_standard_reason(response.status_code)}".strip()
         message = self._message(response)
         return f"{status}: {message}" if message else status
+
+
+def _is_tls_failure(error: BaseException) -> bool:
+    """A certificate or handshake failure: trying again cannot help."""
+    import ssl
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError) or "SSL" in str(seen) or "CERTIFICATE" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _is_transient(status: int) -> bool:
+    """Worth another try: 408 Request Timeout, 429 Too Many Requests, and server errors."""
+    return status in {408, 429} or 500 <= status < 600  # noqa: PLR2004
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); 0 when absent or unreadable."""
+    if not value:
+        return 0.0
+    if value.strip().isdigit():
+        return float(value.strip())
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 0.0
+    import datetime
+
+    return max(0.0, (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
 
 
 def different_file_message(artifact: Artifact, url: str) -> str:

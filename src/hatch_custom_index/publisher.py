@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from hatch.publish.plugin.interface import PublisherInterface
 
-from hatch_custom_index.errors import PublishError, redact_url
+from hatch_custom_index.errors import INTERRUPTED, PublishError, redact_url
 from hatch_custom_index.settings import HATCH, PLUGIN_NAME, PROJECT
 
 if TYPE_CHECKING:
@@ -30,19 +30,23 @@ class CustomIndexPublisher(PublisherInterface):
         try:
             self._publish(artifacts, options)
         except PublishError as e:
-            self.app.abort(str(e))
+            self.app.abort(str(e), code=e.code)
+        except KeyboardInterrupt:
+            self.app.abort("Interrupted before any upload; nothing was uploaded", code=INTERRUPTED)
 
     def _publish(self, paths: list[str], options: dict[str, Any]) -> None:
         from hatch_custom_index.artifacts import find_artifacts, read_batch
         from hatch_custom_index.index import IndexClient
         from hatch_custom_index.repositories import select_repository
         from hatch_custom_index.settings import parse_cli, parse_config, parse_env
+        from hatch_custom_index.transport import require_safe_transport
 
         cli, env = parse_cli(options), parse_env(os.environ)
         project = parse_config(self.project_config, "project config", PROJECT)
         hatch = parse_config(self.plugin_config, self._hatch_config_label(), HATCH)
         pypirc = _load_pypirc(cli, hatch)
         repository = select_repository(cli, env, project, hatch, pypirc.urls() if pypirc else None)
+        require_safe_transport(repository)
         root = Path(self.root)
         passed_over: list[Path] = []
         batch = read_batch(find_artifacts(paths, root, passed_over))
@@ -54,21 +58,21 @@ class CustomIndexPublisher(PublisherInterface):
                 self.app.display_debug(f"{name} = {value.value!r} ({value.source})")
 
         chain = self._credential_chain(repository, pypirc, no_prompt=bool(options.get("no_prompt")))
-        client = IndexClient(repository, repository.get("timeout"))
+        client = IndexClient(repository, notify=self.app.display_warning)
         try:
             to_upload = self._plan(batch, repository, client, chain)
             credentials = chain.get() if to_upload or options.get("initialize_auth") else None
             if credentials is not None:
                 client.secrets.append(credentials.password)
                 self.app.display_debug(f"Credentials: {chain.sources()}")
-            uploaded, failure = self._upload(batch, to_upload, client, credentials, root)
+            uploaded, failure, code = self._upload(batch, to_upload, client, credentials, root)
         finally:
             client.close()
         if uploaded or (options.get("initialize_auth") and failure is None):
             chain.remember(self.app.display_warning)
         if failure is not None:
             message = f"{failure}\nCredentials: {chain.sources()}"
-            raise PublishError(message)
+            raise PublishError(message, code)
         self._show_releases(batch, client)
 
     def _credential_chain(self, repository: Repository, pypirc: Pypirc | None, *, no_prompt: bool) -> CredentialChain:
@@ -126,8 +130,9 @@ class CustomIndexPublisher(PublisherInterface):
         client: IndexClient,
         credentials: Credentials | None,
         root: Path,
-    ) -> tuple[int, str | None]:
-        """Upload in order; stop at the first failure. The number uploaded, and the failure's message if any."""
+    ) -> tuple[int, str | None, int]:
+        """Upload in order; stop at the first failure or Ctrl-C. The number uploaded, the failure's message if any,
+        and the exit code it deserves."""
         from hatch_custom_index.index import EXISTS
 
         on_index: list[Artifact] = []
@@ -140,21 +145,28 @@ class CustomIndexPublisher(PublisherInterface):
                 continue
             try:
                 result = client.upload(artifact, credentials)  # type: ignore[arg-type]
-            except PublishError as e:
-                self.app.display_error(f"{shown} ... failed")
+            except (PublishError, KeyboardInterrupt) as e:
+                self.app.display_error(f"{shown} ... {'interrupted' if isinstance(e, KeyboardInterrupt) else 'failed'}")
+                if isinstance(e, KeyboardInterrupt):
+                    message = (
+                        f"Interrupted while uploading {artifact.name}: it may or may not have reached the index. "
+                        "Publish again to finish; files already there are skipped"
+                    )
+                    code = INTERRUPTED
+                else:
+                    message, code = f"Uploading {artifact.name} to {client.repository.display_name} failed: {e}", 1
                 missing = [_display_path(a.path, root) for a in batch if a not in on_index]
-                message = f"Uploading {artifact.name} to {client.repository.display_name} failed: {e}"
                 if on_index:
                     message += f"\nOn the index: {', '.join(a.name for a in on_index)}"
                 message += f"\nNot on the index: {', '.join(missing)}"
-                return uploaded, message
+                return uploaded, message, code
             if result == EXISTS:
                 self.app.display_warning(f"{shown} ... already exists")
             else:
                 self.app.display_success(f"{shown} ... success")
                 uploaded += 1
             on_index.append(artifact)
-        return uploaded, None
+        return uploaded, None, 0
 
     def _show_releases(self, batch: list[Artifact], client: IndexClient) -> None:
         for project, version in dict.fromkeys((a.project, a.version) for a in batch):

@@ -36,7 +36,7 @@ class Option:
     """One setting of the plugin."""
 
     name: str
-    kind: str  # "str", "url", "path", "bool", "seconds", "secret"
+    kind: str  # "str", "url", "path", "bool", "seconds", "count", "secret"
     default: Any
     doc: str
     where: frozenset[str]
@@ -109,6 +109,20 @@ OPTIONS: dict[str, Option] = {
             "url",
             None,
             "The index's simple API, used to find files already there (derived from the upload URL when unset).",
+            frozenset({CLI, REPO}),
+        ),
+        Option(
+            "retries",
+            "count",
+            3,
+            "How often to retry a request that failed on the way (connection lost, 429, 5xx), with backoff.",
+            frozenset({CLI, PROJECT, HATCH, REPO}),
+        ),
+        Option(
+            "allow-insecure-http",
+            "bool",
+            False,
+            "Allow sending credentials over plain http:// to a host that is not this machine (loopback).",
             frozenset({CLI, REPO}),
         ),
         Option(
@@ -187,6 +201,14 @@ def convert(option: Option, raw: Any, where: str) -> Any:
             message = f"{where} must be a positive number of seconds, not {_describe(raw)}"
             raise PublishError(message)
         return float(number)
+    if option.kind == "count":
+        count: Any = raw
+        if isinstance(raw, str) and raw.strip().isdigit():
+            count = int(raw)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            message = f"{where} must be a whole number, 0 or more, not {_describe(raw)}"
+            raise PublishError(message)
+        return count
     if not isinstance(raw, str):
         message = f"{where} must be a string, not {_describe(raw)}"
         raise PublishError(message)

@@ -357,5 +357,5 @@ def test_project_defined_repo_does_not_receive_hatch_top_level_credentials() -> 
 def test_predefined_repositories_take_other_keys_without_a_url() -> None:
     repository = select(hatch={"repos": {"main": {"user": "__token__", "timeout": 5}}})
     assert repository.url == "https://upload.pypi.org/legacy/"
-    assert repository.get("timeout") == 5.0  # noqa: PLR2004
+    assert repository.get("timeout") == 5.0
     assert repository.settings["timeout"].source.endswith("publish.custom-index.repos.main.timeout`")

@@ -1,4 +1,5 @@
-"""One `ssl.SSLContext` per repository: its CA bundle and client certificate together (Hatch's defect 15)."""
+"""How a connection is made safe: one `ssl.SSLContext` with the CA bundle and the client certificate together (Hatch's
+defect 15), and the rule that credentials never cross a network in plain http."""
 
 from __future__ import annotations
 
@@ -46,3 +47,37 @@ def ssl_context(repository: Repository) -> ssl.SSLContext | bool:
 
 def _reason(error: OSError | Exception) -> str:
     return getattr(error, "strerror", None) or str(error) or type(error).__name__
+
+
+def is_loopback(host: str | None) -> bool:
+    """127.0.0.0/8, ::1 and localhost: addresses that never leave this machine."""
+    import ipaddress
+
+    if not host:
+        return False
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def require_safe_transport(repository: Repository) -> None:
+    """Refuse, before any request, to send credentials over plain http to another machine unless the repository
+    allows it (the same rule as pip's trusted hosts)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(repository.url)
+    if parts.scheme != "http" or is_loopback(parts.hostname) or repository.get("allow-insecure-http"):
+        return
+    allow = "`-o allow-insecure-http=true`"
+    if repository.name:
+        allow = (
+            f"`allow-insecure-http = true` in `[publish.custom-index.repos.{repository.name}]` of Hatch's config.toml"
+        )
+    message = (
+        f"{repository.url} is plain http:// to {parts.hostname}, another machine: the password or token would cross "
+        f"the network unencrypted, readable by anyone on the way. Use https://; or, only on a network you trust, {allow}"
+    )
+    raise PublishError(message)

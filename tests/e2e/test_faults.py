@@ -1,0 +1,307 @@
+"""Faults made, not mocked: a Warehouse-like index on 127.0.0.1 that fails on purpose, real TLS, the plain-HTTP guard.
+
+Every scenario publishes with a recognisable token and checks it never reaches the output.
+"""
+
+from __future__ import annotations
+
+import signal
+import ssl
+import time
+
+import pexpect
+import pytest
+import trustme
+
+from devtools.warehouse import Fault, WarehouseServer
+from tests.e2e.conftest import WAREHOUSE_TOKEN
+
+pytestmark = pytest.mark.e2e
+
+
+def configure(sandbox, server, extra: str = "", url: str | None = None) -> None:
+    sandbox.write_config(
+        "[publish.custom-index.repos.warehouse]\n"
+        f'url = "{url or server.upload_url}"\nsimple-url = "{server.simple_url}"\n{extra}\n'
+    )
+
+
+def publish(project, *args: str, env: dict[str, str] | None = None):
+    result = project.publish("-o", "repo=warehouse", *args, env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN, **(env or {})})
+    assert WAREHOUSE_TOKEN not in result.output
+    return result
+
+
+def posts(server) -> int:
+    return sum(1 for method, _, _ in server.state.requests if method == "POST")
+
+
+@pytest.fixture
+def wheel_project(sandbox, warehouse):
+    configure(sandbox, warehouse)
+    project = sandbox.project()
+    project.build(("wheel",))
+    return project
+
+
+# --- retries ----------------------------------------------------------------------------------------------------------
+
+
+def test_server_errors_are_retried_until_the_upload_lands(wheel_project, warehouse):
+    warehouse.state.faults += [Fault.status(503), Fault.status(502), Fault.status(500)]
+
+    result = publish(wheel_project)
+
+    assert result.returncode == 0, result.output
+    assert "... success" in result.output
+    assert result.output.count("retrying in") == 3
+    assert "503 Service Unavailable: Injected 503" in result.output
+    assert posts(warehouse) == 4
+    assert len(warehouse.state.uploads) == 1
+
+
+def test_retries_run_out(wheel_project, warehouse):
+    warehouse.state.faults += [Fault.status(503)] * 3
+
+    result = publish(wheel_project, "-o", "retries=2")
+
+    assert result.returncode == 1
+    assert "503 Service Unavailable: Injected 503 (tried 3 times)" in result.output
+    assert "Not on the index:" in result.output
+    assert warehouse.state.uploads == []
+
+
+def test_a_connection_reset_mid_body_is_retried(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault("reset"))
+
+    result = publish(wheel_project)
+
+    assert result.returncode == 0, result.output
+    assert "retrying in" in result.output
+    assert len(warehouse.state.uploads) == 1
+
+
+def test_a_lost_answer_is_recovered_by_hash_without_sending_again(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault("store-then-drop"))
+
+    result = publish(wheel_project)
+
+    assert result.returncode == 0, result.output
+    assert "... success" in result.output
+    assert posts(warehouse) == 1  # the index holds it with the same sha256: never sent twice
+    assert len(warehouse.state.uploads) == 1
+
+
+def test_too_many_requests_waits_as_long_as_retry_after_says(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault.status(429, retry_after=2))
+
+    result = publish(wheel_project)
+
+    assert result.returncode == 0, result.output
+    times = [when for method, _, when in warehouse.state.requests if method == "POST"]
+    assert times[1] - times[0] >= 2
+    assert "429 Too Many Requests" in result.output
+
+
+def test_a_client_error_is_final(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault.status(400))
+
+    result = publish(wheel_project)
+
+    assert result.returncode == 1
+    assert "400 Bad Request: Injected 400" in result.output
+    assert "retrying" not in result.output
+    assert posts(warehouse) == 1
+
+
+def test_a_silent_index_is_an_error_within_the_timeout(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault("stall", seconds=30))
+    started = time.monotonic()
+
+    result = publish(wheel_project, "-o", "timeout=1")
+
+    assert result.returncode == 1
+    assert f"{warehouse.upload_url} did not answer within 1 s (option `timeout`)" in result.output
+    assert time.monotonic() - started < 20
+    assert warehouse.state.uploads == []
+
+
+def test_a_failing_existence_check_is_retried_then_a_warning(wheel_project, warehouse):
+    warehouse.state.get_faults += [Fault.status(500)] * 4
+
+    result = publish(wheel_project, "-o", "retries=3")
+
+    assert result.returncode == 0, result.output
+    assert "Warning: could not check" in result.output
+    assert "uploading anyway" in result.output
+    assert len(warehouse.state.uploads) == 1
+
+
+# --- answers that are not success ------------------------------------------------------------------------------------
+
+
+def test_no_content_is_not_success(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault("no-content"))
+
+    result = publish(wheel_project)
+
+    assert result.returncode == 1
+    assert "204 No Content" in result.output
+    assert "... success" not in result.output
+
+
+def test_a_redirect_to_a_login_page_is_not_success(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault("login-redirect"))
+
+    result = publish(wheel_project)
+
+    assert result.returncode == 1
+    assert f"redirect to {warehouse.origin}/login?next=/legacy/ (302)" in result.output
+    assert "... success" not in result.output
+
+
+# --- TLS --------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return trustme.CA()
+
+
+def tls_server(ca, *, client_ca: trustme.CA | None = None) -> WarehouseServer:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    if client_ca is not None:
+        client_ca.configure_trust(context)
+        context.verify_mode = ssl.CERT_REQUIRED
+    return WarehouseServer(WAREHOUSE_TOKEN, tls=context)
+
+
+def test_https_with_a_private_ca(sandbox, ca, tmp_path):
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    with tls_server(ca) as server:
+        configure(sandbox, server)
+        project = sandbox.project()
+        project.build(("wheel",))
+
+        refused = publish(project)
+        assert refused.returncode == 1
+        assert "The certificate of 127.0.0.1 is not trusted" in refused.output
+        assert "`ca-cert`" in refused.output
+        assert server.state.uploads == []
+
+        trusted = publish(project, env={"HATCH_INDEX_CA_CERT": str(bundle)})
+        assert trusted.returncode == 0, trusted.output
+        assert len(server.state.uploads) == 1
+
+
+def test_mutual_tls_with_a_client_certificate(sandbox, ca, tmp_path):
+    bundle, cert, key, combined = (tmp_path / name for name in ("ca.pem", "client.pem", "client.key", "both.pem"))
+    ca.cert_pem.write_to_path(str(bundle))
+    client_ca = trustme.CA()
+    client = client_ca.issue_cert("publisher@example.org")
+    client.cert_chain_pems[0].write_to_path(str(cert))
+    client.private_key_pem.write_to_path(str(key))
+    client.private_key_and_cert_chain_pem.write_to_path(str(combined))
+    with tls_server(ca, client_ca=client_ca) as server:
+        configure(sandbox, server, f'ca-cert = "{bundle}"')
+        project = sandbox.project()
+        project.build(("wheel",))
+
+        without = publish(project)
+        assert without.returncode == 1
+        assert "could not reach" in without.output
+
+        separate = publish(project, "-o", f"client-cert={cert}", "-o", f"client-key={key}")
+        assert separate.returncode == 0, separate.output
+        assert len(server.state.uploads) == 1
+
+        other = sandbox.project()
+        other.build(("wheel",))
+        one_file = publish(other, env={"HATCH_INDEX_CLIENT_CERT": str(combined)})
+        assert one_file.returncode == 0, one_file.output
+        assert len(server.state.uploads) == 2
+
+
+def test_an_unreadable_certificate_file_is_named(sandbox, warehouse, tmp_path):
+    configure(sandbox, warehouse)
+    project = sandbox.project()
+    project.build(("wheel",))
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate")
+
+    result = publish(project, "-o", f"ca-cert={junk}")
+
+    assert result.returncode == 1
+    assert f"option `-o ca-cert`: cannot use {junk} as a CA bundle" in result.output
+    assert "Traceback" not in result.output
+
+
+# --- the plain-HTTP guard ---------------------------------------------------------------------------------------------
+
+
+def test_credentials_never_go_over_plain_http_to_another_machine(sandbox, warehouse):
+    # Every request the publisher tries goes through this loopback proxy, which records it and plays the index.
+    proxy = {"HTTP_PROXY": warehouse.origin, "http_proxy": warehouse.origin, "NO_PROXY": "", "no_proxy": ""}
+    configure(sandbox, warehouse, url="http://pypi.corp.example/legacy/")
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    refused = publish(project, env=proxy)
+
+    assert refused.returncode == 1
+    assert "http://pypi.corp.example/legacy/ is plain http:// to pypi.corp.example, another machine" in refused.output
+    assert "allow-insecure-http = true" in refused.output
+    assert warehouse.state.requests == []  # stopped before any request
+
+    allowed = publish(project, "-o", "allow-insecure-http=true", env=proxy)
+
+    assert allowed.returncode == 0, allowed.output
+    assert ("POST", "pypi.corp.example/legacy/") in [(m, where) for m, where, _ in warehouse.state.requests]
+    assert len(warehouse.state.uploads) == 1
+
+
+def test_plain_http_to_localhost_is_fine(sandbox, warehouse):
+    port = warehouse.origin.rsplit(":", 1)[1]
+    configure(sandbox, warehouse, url=f"http://localhost:{port}/legacy/")
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = publish(project)
+
+    assert result.returncode == 0, result.output
+
+
+# --- Ctrl-C -----------------------------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_during_an_upload_stops_cleanly(sandbox, warehouse):
+    configure(sandbox, warehouse)
+    project = sandbox.project()
+    project.build()
+    warehouse.state.faults += [Fault("none"), Fault("stall", seconds=30)]  # the sdist lands, the wheel hangs
+    command = sandbox.command("-o", "repo=warehouse", "-o", "user=__token__")
+    child = pexpect.spawn(
+        command[0],
+        command[1:],
+        cwd=str(project.root),
+        env={**sandbox.env, "HATCH_INDEX_AUTH": WAREHOUSE_TOKEN},
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect_exact(".tar.gz ... success")
+    deadline = time.monotonic() + 20
+    while posts(warehouse) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child.kill(signal.SIGINT)
+    child.expect(pexpect.EOF)
+    output = child.before
+    child.close()
+
+    assert child.exitstatus not in {0, None} or child.signalstatus is not None
+    assert "Interrupted" in output
+    assert ".tar.gz" in output.split("On the index:", 1)[1]
+    assert "Not on the index:" in output
+    assert "Traceback" not in output
+    assert WAREHOUSE_TOKEN not in output
