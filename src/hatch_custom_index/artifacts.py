@@ -155,7 +155,7 @@ def _read_wheel_metadata(path: Path, name: str, version: str) -> bytes:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:
         message = f"{path}: not a readable wheel (a zip archive): {_reason(e)}"
         raise PublishError(message) from None
-    message = f"{path}: the wheel has no `{name}-{version}.dist-info/METADATA`; rebuild it"
+    message = f"{path}: the wheel has no `{path.name.split('-', 1)[0]}-{version}.dist-info/METADATA`; rebuild it"
     raise PublishError(message)
 
 

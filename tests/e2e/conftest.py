@@ -25,6 +25,7 @@ PYPISERVER_USERS = {
     "__token__": "token-pw-Wd19",
     "frank": "fr%nk-pw-%(home)s-9",  # `%` must be taken literally from .pypirc
 }
+DEVPI_PASSWORD = "alice-password"
 WAREHOUSE_TOKEN = "pypi-AgEIcHlwaS5vcmcCJGE4ZjY1MzI5LTAxMjMtNDU2Ny04OWFiLWNkZWYwMTIzNDU2Nw"
 
 
@@ -36,7 +37,7 @@ def pypiserver(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def devpi(tmp_path_factory: pytest.TempPathFactory):
-    with DevpiServer(tmp_path_factory.mktemp("devpi")) as server:
+    with DevpiServer(tmp_path_factory.mktemp("devpi"), password=DEVPI_PASSWORD) as server:
         yield server
 
 
@@ -44,6 +45,18 @@ def devpi(tmp_path_factory: pytest.TempPathFactory):
 def warehouse():
     with WarehouseServer(WAREHOUSE_TOKEN) as server:
         yield server
+
+
+def secrets_of(args: tuple[str, ...], env: dict[str, str]) -> set[str]:
+    """Every secret a run could know: the servers' passwords and tokens, and any `auth` it was given."""
+    found = {*PYPISERVER_USERS.values(), WAREHOUSE_TOKEN, DEVPI_PASSWORD, env.get("HATCH_INDEX_AUTH", "")}
+    found.update(arg.split("=", 1)[1] for arg in args if arg.startswith(("auth=", "auth_")) and "=" in arg)
+    return {secret for secret in found if len(secret) >= 6}
+
+
+def assert_no_secret(output: str, secrets: set[str]) -> None:
+    leaked = sorted(secret for secret in secrets if secret in output)
+    assert not leaked, f"secrets in the output: {leaked}"
 
 
 @dataclass
@@ -109,18 +122,24 @@ class Sandbox:
         return [sys.executable, "-m", "hatch", *(["-v"] if verbose else []), "publish", "-p", "custom-index", *args]
 
     def publish(self, project: Project, *args: str, env: dict[str, str] | None = None, verbose: bool = False) -> Result:
-        """Run `hatch [-v] publish -p custom-index ARGS` in the project, with no stdin."""
+        """Run `hatch [-v] publish -p custom-index ARGS` in the project, with no stdin.
+
+        The redaction sweep: whatever happened, no known secret may appear in what it printed.
+        """
+        env = {**self.env, **(env or {})}
         completed = subprocess.run(
             self.command(*args, verbose=verbose),
             cwd=project.root,
-            env={**self.env, **(env or {})},
+            env=env,
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
             timeout=180,
             check=False,
         )
-        return Result(completed.returncode, completed.stdout, completed.stderr)
+        result = Result(completed.returncode, completed.stdout, completed.stderr)
+        assert_no_secret(result.output, secrets_of(args, env))
+        return result
 
 
 @dataclass
@@ -155,6 +174,7 @@ def sandbox(tmp_path: Path) -> Sandbox:
         PYTHONPATH=str(Path(__file__).parent.parent.parent),  # for the test keyring backends
         TEST_KEYRING_FILE=str(home / "keyring.json"),
         NO_COLOR="1",
+        HATCH_DEBUG="1",  # an unexpected traceback would show frame locals: the redaction sweep must see them
     )
     env.pop("PYPIRC", None)
     (home / "hatch-config.toml").write_text("")

@@ -305,3 +305,45 @@ def test_ctrl_c_during_an_upload_stops_cleanly(sandbox, warehouse):
     assert "Not on the index:" in output
     assert "Traceback" not in output
     assert WAREHOUSE_TOKEN not in output
+
+
+# --- hostile input ----------------------------------------------------------------------------------------------------
+
+
+def write_wheel(path, entries: dict[str, bytes]) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+
+
+def test_a_hostile_batch_is_refused_whole(sandbox, warehouse):
+    configure(sandbox, warehouse)
+    project = sandbox.project()
+    sdist, good = project.build()
+    dist, stem = project.dist, project.name.replace("-", "_")
+    hostile = {
+        f"{stem}-2.0-py3-none-any.whl": {"README": b"a zip, but not a wheel"},
+        f"{stem}-3.0-py3-none-any.whl": {f"{stem}-3.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: \xe9\xff\n"},
+        f"{stem}-4.0-py3-none-any.whl": {f"{stem}-4.0.dist-info/METADATA": b"\0" * (20 * 1024 * 1024)},  # a zip bomb
+        f"{stem}-5.0-py3-none-any.whl": {f"{stem}-5.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: other\nVersion: 5.0\n"},
+        f"{stem}-6.0-py3-none-any.whl": {f"{stem}-6.0.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {stem}\nVersion: 6.1\n".encode()},
+    }  # fmt: skip
+    for name, entries in hostile.items():
+        write_wheel(dist / name, entries)
+    (dist / f"{stem}-7.0.tar.gz").write_bytes(sdist.read_bytes()[:300])
+    (dist / "loop").symlink_to(dist)
+
+    result = publish(project)
+
+    assert result.returncode == 1
+    assert "Nothing was uploaded: the batch has 6 problems" in result.output
+    for name in (*hostile, f"{stem}-7.0.tar.gz"):
+        if name.startswith(f"{stem}-4.0"):
+            assert "is larger than 16 MiB; that is not metadata" in result.output
+        else:
+            assert name in result.output
+    assert "Traceback" not in result.output
+    assert warehouse.state.requests == []
+    assert good.exists()

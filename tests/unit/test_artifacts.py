@@ -218,12 +218,12 @@ def test_read_zip_that_is_not_a_wheel(tmp_path: Path) -> None:
     path = write_wheel(tmp_path / WHEEL, {"hello.txt": b"hello", "demo_pkg/__init__.py": b""})
     with pytest.raises(PublishError) as caught:
         read_artifact(path)
-    assert str(caught.value) == f"{path}: the wheel has no `demo-pkg-1.2.0.dist-info/METADATA`; rebuild it"
+    assert str(caught.value) == f"{path}: the wheel has no `demo_pkg-1.2.0.dist-info/METADATA`; rebuild it"
 
 
 def test_read_wheel_without_metadata(tmp_path: Path) -> None:
     path = write_wheel(tmp_path / WHEEL, {f"{DIST_INFO}/WHEEL": b"Wheel-Version: 1.0\n", f"{DIST_INFO}/RECORD": b""})
-    with pytest.raises(PublishError, match=re.escape("the wheel has no `demo-pkg-1.2.0.dist-info/METADATA`")) as caught:
+    with pytest.raises(PublishError, match=re.escape("the wheel has no `demo_pkg-1.2.0.dist-info/METADATA`")) as caught:
         read_artifact(path)
     assert str(caught.value).startswith(str(path))
 
