@@ -8,7 +8,8 @@ Faults, queued in `state.faults` and used up one per upload (`state.get_faults` 
 `Fault.status(503)`, `Fault.status(429, retry_after=1)`, `Fault("reset")` (connection reset mid-body),
 `Fault("store-then-drop")` (the file is stored, the connection closed before any answer), `Fault("stall", seconds)`
 (silence, nothing stored),
-`Fault("no-content")` (204), `Fault("login-redirect")` (302 to an HTML login page).
+`Fault("no-content")` (204), `Fault("login-redirect")` (302 to an HTML login page), `Fault("echo-auth")` (a 400
+whose message repeats the credentials it was sent).
 It also serves as an HTTP forward proxy for any host (requests with an absolute URI), recording which hosts were asked,
 so tests can point `HTTP_PROXY` at it and see every request a client tried to make.
 """
@@ -205,6 +206,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "status":
             body = json.dumps({"message": f"Injected {fault.status_code}", "code": str(fault.status_code)}).encode()
             self._send(fault.status_code, body, "application/json", headers=fault.headers)
+        elif fault.kind == "echo-auth":  # a careless server that repeats the credentials in its error
+            credentials = base64.b64decode(self.headers.get("Authorization", " ").split(" ", 1)[1] or b"").decode()
+            body = json.dumps({"message": f"Bad request from {credentials}; tokens look like pypi-AgEIcHlwaS5vcmcXYZ"})
+            self._send(400, body.encode(), "application/json")
         elif fault.kind == "no-content":
             self._send(204)
         elif fault.kind == "login-redirect":

@@ -412,7 +412,7 @@ def _is_standard_reason(status: int, reason: str) -> bool:
 
 def _without_status(message: str, status: int) -> str:
     """Drop a leading `Error: 403 Forbidden` that only repeats the status line."""
-    pattern = rf"^(error\W*)?({status}\W*)?({re.escape(_standard_reason(status))}\W*)?"
+    pattern = rf"^(error\W*)?{status}\b\W*({re.escape(_standard_reason(status))}\b\W*)?"
     return re.sub(pattern, "", message, flags=re.IGNORECASE).strip() if message else message
 
 

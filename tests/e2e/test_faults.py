@@ -299,7 +299,7 @@ def test_ctrl_c_during_an_upload_stops_cleanly(sandbox, warehouse):
     output = child.before
     child.close()
 
-    assert child.exitstatus not in {0, None} or child.signalstatus is not None
+    assert child.exitstatus == 130
     assert "Interrupted" in output
     assert ".tar.gz" in output.split("On the index:", 1)[1]
     assert "Not on the index:" in output
@@ -347,3 +347,12 @@ def test_a_hostile_batch_is_refused_whole(sandbox, warehouse):
     assert "Traceback" not in result.output
     assert warehouse.state.requests == []
     assert good.exists()
+
+
+def test_a_server_that_echoes_the_token_has_it_scrubbed(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault("echo-auth"))
+
+    result = publish(wheel_project)  # publish() asserts the token is absent
+
+    assert result.returncode == 1
+    assert "400 Bad Request: Bad request from __token__:********; tokens look like ********" in result.output
