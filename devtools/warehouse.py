@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import socket
 import struct
 import threading
@@ -63,10 +64,23 @@ class Fault:
 
 
 @dataclass
+class TrustedPublisher:
+    """PyPI's trusted-publisher configuration for a project: the audience, the claims a token must carry, and how long
+    a minted token lives."""
+
+    audience: str = "pypi"
+    claims: dict[str, str] = field(default_factory=lambda: {"repository": "octo-org/octo-project"})
+    lifetime: float = 900
+
+
+@dataclass
 class Warehouse:
     """The server's state: accepted uploads, files by name, the token it accepts, faults to make, requests seen."""
 
     token: str
+    trusted_publisher: TrustedPublisher | None = None  # None: the index serves no trusted publishing (404)
+    minted: dict[str, float] = field(default_factory=dict)  # minted token -> expiry
+    used_jtis: set[str] = field(default_factory=set)
     uploads: list[Upload] = field(default_factory=list)
     files: dict[str, dict[str, bytes]] = field(default_factory=dict)  # project -> file name -> bytes
     faults: list[Fault] = field(default_factory=list)
@@ -134,6 +148,13 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "status":
             self._send(fault.status_code, b"Injected failure", headers=fault.headers)
             return
+        if path == "/_/oidc/audience":
+            publisher = state.trusted_publisher
+            if publisher is None:
+                self._json_error(404, "Trusted publishing is not enabled on this index")
+            else:
+                self._send(200, json.dumps({"audience": publisher.audience}).encode(), "application/json")
+            return
         if path.startswith("/login"):
             self._send(200, b"<html><body><h1>Sign in</h1><form>...</form></body></html>", "text/html")
             return
@@ -159,8 +180,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         state = self.server.state
         path = self._route("POST")
-        fault = state.next_fault("POST")
         length = int(self.headers.get("Content-Length", "0"))
+        if path == "/_/oidc/mint-token":
+            self._mint(self.rfile.read(length))
+            return
+        fault = state.next_fault("POST")
         if fault is not None and fault.kind == "reset":
             self.rfile.read(min(length, 4096))
             self._reset()
@@ -177,7 +201,7 @@ class _Handler(BaseHTTPRequestHandler):
             reason = "Username/Password authentication is no longer supported. Migrate to API Tokens"
             self._json_error(403, reason)
             return
-        if password != state.token:
+        if password != state.token and state.minted.get(password, 0) < time.time():
             self._json_error(403, "Invalid or non-existent authentication information. See /help/#invalid-auth")
             return
         fields, filename, content = parse_form(self.headers["Content-Type"], body)
@@ -200,6 +224,43 @@ class _Handler(BaseHTTPRequestHandler):
             self._reset()
             return
         self._send(200, b"OK")
+
+    def _mint(self, body: bytes) -> None:
+        """PyPI's mint-token: one upload token per identity token, 422 with its error shape otherwise."""
+        state, publisher = self.server.state, self.server.state.trusted_publisher
+        if publisher is None:
+            self._json_error(404, "Trusted publishing is not enabled on this index")
+            return
+        try:
+            token = json.loads(body)["token"]
+            payload = token.split(".")[1]
+            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        except (ValueError, KeyError, IndexError, TypeError):
+            self._mint_error("invalid-payload", "malformed request or token")
+            return
+        with state.lock:
+            if claims.get("jti") in state.used_jtis:
+                self._mint_error("invalid-reuse-token", "invalid token: already used")
+                return
+            if claims.get("aud") != publisher.audience:
+                self._mint_error("invalid-token", f"invalid token: audience is not {publisher.audience}")
+                return
+            wrong = {key: claims.get(key) for key, value in publisher.claims.items() if claims.get(key) != value}
+            if wrong:
+                description = f"valid token, but no corresponding publisher (Publisher with matching claims was not found; {wrong})"
+                self._mint_error("invalid-publisher", description)
+                return
+            state.used_jtis.add(claims.get("jti"))
+            minted = "pypi-" + base64.urlsafe_b64encode(os.urandom(36)).decode().rstrip("=")
+            expires = time.time() + publisher.lifetime
+            state.minted[minted] = expires
+        self._send(
+            200, json.dumps({"success": True, "token": minted, "expires": int(expires)}).encode(), "application/json"
+        )
+
+    def _mint_error(self, code: str, description: str) -> None:
+        body = {"message": "Token request failed", "errors": [{"code": code, "description": description}]}
+        self._send(422, json.dumps(body).encode(), "application/json")
 
     def _fault(self, fault: Fault) -> bool:
         """Answer with the fault instead of storing; False for faults that happen after the file is stored."""
@@ -243,11 +304,14 @@ class _Server(ThreadingHTTPServer):
 class WarehouseServer:
     """Start with `with WarehouseServer(token) as server:`; `server.upload_url`, `server.state.uploads`.
 
-    With `tls` (an `ssl.SSLContext` for the server side) it speaks https.
+    With `tls` (an `ssl.SSLContext` for the server side) it speaks https; with `trusted_publisher` it serves PyPI's
+    `/_/oidc/audience` and `/_/oidc/mint-token`.
     """
 
-    def __init__(self, token: str, tls: ssl.SSLContext | None = None) -> None:
-        self.state = Warehouse(token)
+    def __init__(
+        self, token: str, tls: ssl.SSLContext | None = None, trusted_publisher: TrustedPublisher | None = None
+    ) -> None:
+        self.state = Warehouse(token, trusted_publisher)
         self._server = _Server((HOST, 0), _Handler)
         self._server.state = self.state
         if tls is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,7 @@ class Artifact:
     metadata: dict[str, Any]
     size: int = 0
     digests: dict[str, str] = field(default_factory=dict)
+    attestations: list[dict[str, Any]] = field(default_factory=list)  # PEP 740, checked against this file
 
     @property
     def name(self) -> str:
@@ -51,8 +53,9 @@ class Artifact:
     def sha256(self) -> str:
         return self.digests["sha256_digest"]
 
-    def form_fields(self) -> list[tuple[str, str]]:
-        """The upload form's fields, in Warehouse's names, multi-use fields as repeated entries."""
+    def form_fields(self, *, attestations: bool = False) -> list[tuple[str, str]]:
+        """The upload form's fields, in Warehouse's names, multi-use fields as repeated entries; the attestations
+        as one JSON array when asked for and present."""
         fields = [
             (":action", "file_upload"),
             ("protocol_version", "1"),
@@ -61,6 +64,8 @@ class Artifact:
         ]
         fields.extend(metadata_form_fields(self.metadata))
         fields.extend(self.digests.items())
+        if attestations and self.attestations:
+            fields.append(("attestations", json.dumps(self.attestations, separators=(",", ":"))))
         return fields
 
 
@@ -291,14 +296,19 @@ def plan_order(artifacts: list[Artifact]) -> list[Artifact]:
     return sorted(artifacts, key=lambda a: (a.project, a.version, a.filetype != "sdist", a.name))
 
 
-def read_batch(paths: list[Path]) -> list[Artifact]:
-    """Read and check every file before anything is uploaded; all problems are reported together."""
+def read_batch(paths: list[Path], *, attestations: bool = True) -> list[Artifact]:
+    """Read and check every file (and with `attestations`, the attestations beside it) before anything is uploaded;
+    all problems are reported together."""
+    from hatch_custom_index.attestations import load_attestations
+
     artifacts: list[Artifact] = []
     problems: list[str] = []
     for path in paths:
         try:
             artifact = read_artifact(path)
             artifact.size, artifact.digests = compute_digests(path)
+            if attestations:
+                artifact.attestations = load_attestations(path, artifact.sha256)
         except PublishError as e:
             problems.append(str(e))
         except OSError as e:
@@ -310,7 +320,8 @@ def read_batch(paths: list[Path]) -> list[Artifact]:
         count = f"{len(problems)} problems" if len(problems) > 1 else "a problem"
         message = f"Nothing was uploaded: the batch has {count}:\n" + "\n".join(f"  - {p}" for p in problems)
         raise PublishError(message)
-    return plan_order(artifacts)
+    unique = {artifact.name: artifact for artifact in reversed(artifacts)}  # the same file reached twice: once
+    return plan_order(list(unique.values()))
 
 
 def _batch_conflicts(artifacts: list[Artifact]) -> list[str]:

@@ -3,16 +3,19 @@
 Username: `-o user` > HATCH_INDEX_USER > the repos table > .pypirc > the username remembered from an earlier prompt >
 the prompt (Enter takes `__token__`) > `__token__`.
 Password: .pypirc (when the username came from it) > `-o auth` > HATCH_INDEX_AUTH > the repos table > .pypirc (when its
-entry has the same username) > keyring > the prompt (hidden).
+entry has the same username) > keyring > trusted publishing (for `__token__` in a CI with an identity token) > the
+prompt (hidden).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from hatch_custom_index.errors import PublishError, Secret
 from hatch_custom_index.index import Credentials
+from hatch_custom_index.trusted import REMINT_MARGIN
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from hatch_custom_index.keyrings import Keyring
     from hatch_custom_index.pypirc import Pypirc, PypircEntry
     from hatch_custom_index.repositories import Repository
+    from hatch_custom_index.trusted import MintedToken, TrustedPublishing
 
 DEFAULT_USERNAME = "__token__"
 PROMPT = "the interactive prompt"
@@ -51,12 +55,15 @@ class CredentialChain:
         cache: UserCache | None = None,
         keyring: Keyring | None = None,
         prompter: Prompter | None = None,
+        trusted: TrustedPublishing | None = None,
     ) -> None:
         self.repository = repository
         self.pypirc = pypirc
         self.cache = cache
         self.keyring = keyring
         self.prompter = prompter
+        self.trusted = trusted
+        self.minted: MintedToken | None = None
         name = None if repository.from_project else repository.name
         self.entry: PypircEntry | None = pypirc.find(name, repository.url) if pypirc else None
         self.username: Found | None = None
@@ -72,25 +79,50 @@ class CredentialChain:
         return self.password is not None
 
     def get(self) -> Credentials:
+        """The credentials, resolved on first use; a minted token about to expire is replaced by a fresh one."""
+        if self.minted is not None and time.time() > self.minted.expires - REMINT_MARGIN:
+            self.username = self.password = None
         if self.username is None or self.password is None:
             self.username, self.password = self._resolve()
         password = self.password.value
         return Credentials(str(self.username.value), password if isinstance(password, Secret) else Secret(password))
 
     def _resolve(self) -> tuple[Found, Found]:
+        if self.trusted is not None and self.trusted.mode == "always":
+            return self._trusted_publishing()  # type: ignore[return-value] -- `always` raises rather than give None
         username = self._given_username()
         password = self._given_password(username)
         if password is None and username is None and self.keyring is not None:
             found = self.keyring.credential(None)
             if found is not None and found[0]:  # a backend that knows the username (Artifact Registry, Azure)
                 return Found(found[0], "keyring"), Found(found[1], "keyring")
+        if password is None and username is not None:
+            password = self._keyring_password(username)
+        if password is None and self.trusted is not None and self.trusted.wanted(username and str(username.value)):
+            minted = self._trusted_publishing()
+            if minted is not None:
+                return minted
         if username is None:
             username = self._remembered_or_prompted_username()
-        if password is None:
-            password = self._pypirc_password_for(username) or self._keyring_password(username)
+            if password is None:
+                password = self._pypirc_password_for(username) or self._keyring_password(username)
         if password is None:
             password = self._prompted_password(username)
         return username, password
+
+    def _trusted_publishing(self) -> tuple[Found, Found] | None:
+        minted = self.trusted.mint()  # type: ignore[union-attr]
+        if minted is None:
+            return None
+        self.minted = minted
+        return Found(DEFAULT_USERNAME, "trusted publishing"), Found(
+            minted.token, f"trusted publishing ({minted.provider})"
+        )
+
+    @property
+    def trusted_publishing(self) -> bool:
+        """Whether the credentials in use were minted by trusted publishing."""
+        return self.minted is not None
 
     def _given_username(self) -> Found | None:
         given = self.repository.settings["user"]
@@ -156,6 +188,8 @@ class CredentialChain:
         else:
             places.append(".pypirc (none found)")
         places.append("keyring" if self.keyring is not None else "keyring (off: option `keyring` is false)")
+        if self.trusted is not None and self.trusted.note:
+            places.append(self.trusted.note)
         return (
             f"No password or token for {self.repository.display_name}; looked in: {', '.join(places)}. "
             "Prompting is off (`--no-prompt`, or no terminal)"

@@ -129,7 +129,7 @@ class IndexClient:
                 return {}, f"could not read {redact_url(url)}: {e}"
         if response.is_redirect:  # another host: e.g. pypiserver's fallback to pypi.org for projects it lacks
             return {}, None
-        return {}, f"could not check {redact_url(url)} for files already there: {self._describe(response)}"
+        return {}, f"could not check {redact_url(url)} for files already there: {self.describe(response)}"
 
     def _get_simple(self, url: str, credentials: Credentials | None, *, retry: bool = True) -> httpx2.Response:
         for _ in range(MAX_REDIRECTS):
@@ -144,13 +144,13 @@ class IndexClient:
 
     # --- uploads ----------------------------------------------------------------------------------------------------
 
-    def upload(self, artifact: Artifact, credentials: Credentials) -> str:
+    def upload(self, artifact: Artifact, credentials: Credentials, *, attestations: bool = False) -> str:
         """Upload one file, retrying what failed on the way; UPLOADED or EXISTS, or a PublishError with the server's
         message. Before sending again what may have reached the index, ask the index whether it holds the file."""
         import httpx2
 
         fields: dict[str, list[str]] = {}
-        for key, value in artifact.form_fields():
+        for key, value in artifact.form_fields(attestations=attestations):
             fields.setdefault(key, []).append(value)
         url = self.repository.url
         for attempt in range(self.retries + 1):
@@ -173,7 +173,7 @@ class IndexClient:
             if response is not None:
                 if not _is_transient(response.status_code):
                     return self._upload_result(artifact, credentials, response)
-                error, reached = self._describe(response), True
+                error, reached = self.describe(response), True
             if reached and self.holds(artifact, credentials):
                 return UPLOADED
             if final or attempt == self.retries:
@@ -205,19 +205,25 @@ class IndexClient:
         hint = ""
         if response.status_code in {401, 403}:
             hint = f" (the index refused the credentials of user {credentials.username!r}: check the password or token)"
-        raise PublishError(self._describe(response) + hint)
+        raise PublishError(self.describe(response) + hint)
 
     # --- plumbing ---------------------------------------------------------------------------------------------------
 
     def _get(self, url: str, credentials: Credentials | None, *, retry: bool = True) -> httpx2.Response:
-        """A GET that retries connection failures, 429 and 5xx; network failures become a PublishError."""
+        return self.request("GET", url, credentials, retry=retry, headers={"Accept": SIMPLE_ACCEPT})
+
+    def request(
+        self, method: str, url: str, credentials: Credentials | None = None, *, retry: bool = True, **kwargs: Any
+    ) -> httpx2.Response:
+        """A request (not an upload) that retries connection failures, 429 and 5xx, with this repository's TLS
+        settings; network failures become a PublishError naming the URL."""
         import httpx2
 
         retries = self.retries if retry else 0
         for attempt in range(retries + 1):
             response = None
             try:
-                response = self._send("GET", url, credentials, headers={"Accept": SIMPLE_ACCEPT})
+                response = self._send(method, url, credentials, **kwargs)
             except httpx2.TimeoutException:
                 raise PublishError(self._timeout_message(url)) from None
             except httpx2.HTTPError as e:
@@ -227,7 +233,7 @@ class IndexClient:
             else:
                 if not _is_transient(response.status_code) or attempt == retries:
                     return response
-                error = self._describe(response)
+                error = self.describe(response)
             delay = self._retry_delay(attempt, response)
             self.notify(f"{redact_url(url)}: {error}; retrying in {delay:.1f} s ({attempt + 1} of {retries})")
             time.sleep(delay)
@@ -269,7 +275,7 @@ class IndexClient:
     def _message(self, response: httpx2.Response) -> str:
         return scrub(extract_message(response), tuple(self.secrets))
 
-    def _describe(self, response: httpx2.Response) -> str:
+    def describe(self, response: httpx2.Response) -> str:
         """`403 Forbidden: <the server's own words>`."""
         status = f"{response.status_code} {_standard_reason(response.status_code)}".strip()
         message = self._message(response)

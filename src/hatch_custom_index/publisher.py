@@ -49,7 +49,9 @@ class CustomIndexPublisher(PublisherInterface):
         require_safe_transport(repository)
         root = Path(self.root)
         passed_over: list[Path] = []
-        batch = read_batch(find_artifacts(paths, root, passed_over))
+        batch = read_batch(
+            find_artifacts(paths, root, passed_over), attestations=repository.get("attestations") != "false"
+        )
         for path in passed_over:
             self.app.display_info(f"Passing over {_display_path(path, root)}: not a wheel or source distribution")
         self.app.display_info(f"Publishing to {repository.display_name} ({redact_url(repository.url)})")
@@ -57,15 +59,14 @@ class CustomIndexPublisher(PublisherInterface):
             if name not in {"user", "auth"}:
                 self.app.display_debug(f"{name} = {value.value!r} ({value.source})")
 
-        chain = self._credential_chain(repository, pypirc, no_prompt=bool(options.get("no_prompt")))
         client = IndexClient(repository, notify=self.app.display_warning)
+        chain = self._credential_chain(client, pypirc, no_prompt=bool(options.get("no_prompt")))
         try:
             to_upload = self._plan(batch, repository, client, chain)
-            credentials = chain.get() if to_upload or options.get("initialize_auth") else None
-            if credentials is not None:
-                client.secrets.append(credentials.password)
+            if to_upload or options.get("initialize_auth"):
+                client.secrets.append(chain.get().password)
                 self.app.display_debug(f"Credentials: {chain.sources()}")
-            uploaded, failure, code = self._upload(batch, to_upload, client, credentials, root)
+            uploaded, failure, code = self._upload(batch, to_upload, client, chain, root)
         finally:
             client.close()
         if uploaded or (options.get("initialize_auth") and failure is None):
@@ -75,17 +76,22 @@ class CustomIndexPublisher(PublisherInterface):
             raise PublishError(message, code)
         self._show_releases(batch, client)
 
-    def _credential_chain(self, repository: Repository, pypirc: Pypirc | None, *, no_prompt: bool) -> CredentialChain:
+    def _credential_chain(self, client: IndexClient, pypirc: Pypirc | None, *, no_prompt: bool) -> CredentialChain:
         from hatch_custom_index.cache import UserCache
         from hatch_custom_index.credentials import CredentialChain
         from hatch_custom_index.keyrings import Keyring
+        from hatch_custom_index.trusted import TrustedPublishing
 
+        repository = client.repository
         cache = UserCache(Path(self.cache_dir))
         if cache.warning:
             self.app.display_warning(f"Warning: {cache.warning}")
         keyring = Keyring(repository.url, self.app.display_warning) if repository.get("keyring") else None
         prompter = None if no_prompt or not sys.stdin.isatty() else _HatchPrompter(self.app)
-        return CredentialChain(repository, pypirc=pypirc, cache=cache, keyring=keyring, prompter=prompter)
+        trusted = TrustedPublishing(client, repository.get("trusted-publishing"), mask=_print_now)
+        return CredentialChain(
+            repository, pypirc=pypirc, cache=cache, keyring=keyring, prompter=prompter, trusted=trusted
+        )
 
     def _plan(
         self, batch: list[Artifact], repository: Repository, client: IndexClient, chain: CredentialChain
@@ -128,7 +134,7 @@ class CustomIndexPublisher(PublisherInterface):
         batch: list[Artifact],
         to_upload: list[Artifact],
         client: IndexClient,
-        credentials: Credentials | None,
+        chain: CredentialChain,
         root: Path,
     ) -> tuple[int, str | None, int]:
         """Upload in order; stop at the first failure or Ctrl-C. The number uploaded, the failure's message if any,
@@ -144,7 +150,10 @@ class CustomIndexPublisher(PublisherInterface):
                 on_index.append(artifact)
                 continue
             try:
-                result = client.upload(artifact, credentials)  # type: ignore[arg-type]
+                credentials = chain.get()  # a minted token about to expire is minted afresh here
+                client.secrets.append(credentials.password)
+                attach = self._attach_attestations(artifact, client.repository, chain)
+                result = client.upload(artifact, credentials, attestations=attach)
             except (PublishError, KeyboardInterrupt) as e:
                 self.app.display_error(f"{shown} ... {'interrupted' if isinstance(e, KeyboardInterrupt) else 'failed'}")
                 if isinstance(e, KeyboardInterrupt):
@@ -167,6 +176,16 @@ class CustomIndexPublisher(PublisherInterface):
                 uploaded += 1
             on_index.append(artifact)
         return uploaded, None, 0
+
+    def _attach_attestations(self, artifact: Artifact, repository: Repository, chain: CredentialChain) -> bool:
+        mode = repository.get("attestations")
+        attach = mode == "true" or (mode == "auto" and chain.trusted_publishing)
+        if artifact.attestations and not attach:
+            self.app.display_debug(
+                f"Not sending the attestations of {artifact.name} (option `attestations` is {mode}; with `auto` they "
+                "go with trusted publishing only, the one way PyPI accepts them)"
+            )
+        return attach and bool(artifact.attestations)
 
     def _show_releases(self, batch: list[Artifact], client: IndexClient) -> None:
         for project, version in dict.fromkeys((a.project, a.version) for a in batch):
@@ -205,6 +224,12 @@ def _load_pypirc(cli: Layer, hatch: Layer) -> Pypirc | None:
         message = f"{given.source}: {path} does not exist"
         raise PublishError(message)
     return loaded
+
+
+def _print_now(line: str) -> None:
+    """Straight to stdout, before anything else can print: for the CI's log masking command."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 def _display_path(path: Path, root: Path) -> str:

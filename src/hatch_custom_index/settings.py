@@ -36,12 +36,13 @@ class Option:
     """One setting of the plugin."""
 
     name: str
-    kind: str  # "str", "url", "path", "bool", "seconds", "count", "secret"
+    kind: str  # "str", "url", "path", "bool", "seconds", "count", "secret", "choice"
     default: Any
     doc: str
     where: frozenset[str]
     env: str | None = None
     credential: bool = False
+    choices: tuple[str, ...] = ()  # for "choice"; `true`/`false` among them also take the boolean words
 
 
 OPTIONS: dict[str, Option] = {
@@ -126,6 +127,24 @@ OPTIONS: dict[str, Option] = {
             frozenset({CLI, REPO}),
         ),
         Option(
+            "trusted-publishing",
+            "choice",
+            "auto",
+            "Exchange the CI's identity token for a short-lived upload token (OIDC): `auto` when no password is "
+            "found and an identity token is there, `always`, or `never`.",
+            frozenset({CLI, PROJECT, HATCH, REPO}),
+            choices=("auto", "always", "never"),
+        ),
+        Option(
+            "attestations",
+            "choice",
+            "auto",
+            "Send the PEP 740 attestations found beside each file (`<file>.<kind>.attestation`): `auto` with trusted "
+            "publishing only (PyPI accepts them only then), `true`, or `false`.",
+            frozenset({CLI, PROJECT, HATCH, REPO}),
+            choices=("auto", "true", "false"),
+        ),
+        Option(
             "pypirc",
             "path",
             None,
@@ -190,6 +209,14 @@ def convert(option: Option, raw: Any, where: str) -> Any:
             return raw.strip().lower() in TRUE_WORDS
         message = f"{where} must be a boolean (true/false, 1/0, yes/no), not {_describe(raw)}"
         raise PublishError(message)
+    if option.kind == "choice":
+        word = str(raw).lower() if isinstance(raw, bool) else raw.strip().lower() if isinstance(raw, str) else None
+        if "true" in option.choices and word in TRUE_WORDS | FALSE_WORDS:
+            word = "true" if word in TRUE_WORDS else "false"
+        if word not in option.choices:
+            message = f"{where} must be one of {', '.join(option.choices)}, not {_describe(raw)}"
+            raise PublishError(message)
+        return word
     if option.kind == "seconds":
         number: Any = raw
         if isinstance(raw, str):

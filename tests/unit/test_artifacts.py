@@ -456,13 +456,13 @@ def test_read_batch_same_name_different_contents(tmp_path: Path) -> None:
     assert f"{second} and {first} have the same name but different contents" in str(caught.value)
 
 
-def test_read_batch_same_file_twice_is_fine(tmp_path: Path) -> None:
+def test_read_batch_same_file_twice_is_uploaded_once(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     first = hand_sdist(tmp_path / "a", metadata_text())
     second = tmp_path / "b" / SDIST
     second.write_bytes(first.read_bytes())
-    assert len(read_batch([first, second])) == 2
+    assert [artifact.path for artifact in read_batch([first, second])] == [first]
 
 
 def test_read_batch_sdists_of_different_releases_are_fine(tmp_path: Path) -> None:

@@ -1,0 +1,97 @@
+"""PEP 740 attestations: the `<file>.<kind>.attestation` files beside an artifact, checked against it before upload.
+
+Only the shape and the in-toto statement's subject (the artifact's name and sha256) are checked here; the signature
+is the index's to verify (PyPI does), so no sigstore dependency is needed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import glob
+import json
+from typing import TYPE_CHECKING, Any
+
+from hatch_custom_index.errors import PublishError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+MAX_ATTESTATION_BYTES = 1024 * 1024
+IN_TOTO_STATEMENT = "https://in-toto.io/Statement/v1"
+
+
+def find_attestations(artifact: Path) -> list[Path]:
+    """The attestation files of an artifact: `<artifact file name>.<kind>.attestation` in its directory."""
+    return sorted(artifact.parent.glob(glob.escape(artifact.name) + ".*.attestation"))
+
+
+def load_attestations(artifact: Path, sha256: str) -> list[dict[str, Any]]:
+    """Each attestation parsed and checked: PEP 740's shape, one per predicate type, a subject naming this artifact
+    with its sha256. A problem is a PublishError naming the attestation file."""
+    loaded: list[dict[str, Any]] = []
+    kinds: dict[str, Path] = {}
+    for path in find_attestations(artifact):
+        attestation, predicate_type = _check(path, artifact.name, sha256)
+        if predicate_type in kinds:
+            message = f"{path}: a second attestation of kind {predicate_type} for {artifact.name} (also {kinds[predicate_type].name}); keep one"
+            raise PublishError(message)
+        kinds[predicate_type] = path
+        loaded.append(attestation)
+    return loaded
+
+
+def _check(path: Path, name: str, sha256: str) -> tuple[dict[str, Any], str]:
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_ATTESTATION_BYTES + 1)
+    except OSError as e:
+        message = f"{path}: cannot be read ({e.strerror or e})"
+        raise PublishError(message) from None
+    if len(raw) > MAX_ATTESTATION_BYTES:
+        message = f"{path}: larger than 1 MiB; that is not an attestation"
+        raise PublishError(message)
+    try:
+        attestation = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        message = f"{path}: not JSON; an attestation is a PEP 740 JSON object"
+        raise PublishError(message) from None
+    envelope = attestation.get("envelope") if isinstance(attestation, dict) else None
+    if (
+        not isinstance(attestation, dict)
+        or attestation.get("version") != 1
+        or not isinstance(attestation.get("verification_material"), dict)
+        or not isinstance(envelope, dict)
+        or not isinstance(envelope.get("statement"), str)
+        or not isinstance(envelope.get("signature"), str)
+    ):
+        message = (
+            f"{path}: not a PEP 740 attestation (it needs `version` 1, `verification_material`, and an `envelope` "
+            "with `statement` and `signature`)"
+        )
+        raise PublishError(message)
+    try:
+        statement = json.loads(base64.b64decode(envelope["statement"], validate=True))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        message = f"{path}: the envelope's statement is not base64-encoded JSON"
+        raise PublishError(message) from None
+    if not isinstance(statement, dict) or statement.get("_type") != IN_TOTO_STATEMENT:
+        message = f"{path}: the envelope's statement is not an in-toto statement ({IN_TOTO_STATEMENT})"
+        raise PublishError(message)
+    subjects = statement.get("subject") if isinstance(statement.get("subject"), list) else []
+    digests = {
+        subject.get("name"): (subject.get("digest") or {}).get("sha256")
+        for subject in subjects
+        if isinstance(subject, dict) and isinstance(subject.get("digest"), dict)
+    }
+    if name not in digests:
+        named = ", ".join(str(subject) for subject in digests) or "nothing"
+        message = f"{path}: the attestation is about {named}, not {name}"
+        raise PublishError(message)
+    if str(digests[name]).lower() != sha256:
+        message = (
+            f"{path}: the attestation is for another {name} (sha256 {digests[name]}, the file has {sha256}); "
+            "it was made for a different build: attest the files you publish"
+        )
+        raise PublishError(message)
+    return attestation, str(statement.get("predicateType"))

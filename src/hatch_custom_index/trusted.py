@@ -1,0 +1,191 @@
+"""Trusted publishing (OIDC): the CI's identity token exchanged at the index for a short-lived upload token.
+
+`GET <upload origin>/_/oidc/audience`, the ambient identity token from the `id` package, then
+`POST <upload origin>/_/oidc/mint-token`. Works with any index that serves these endpoints, not only PyPI.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from hatch_custom_index.errors import PublishError, Secret, redact_url, scrub
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from hatch_custom_index.index import IndexClient
+
+REMINT_MARGIN = 60.0  # seconds before a minted token expires when a fresh one is minted
+# The identity token's claims that say which workflow is publishing; none of them is a secret.
+SHOWN_CLAIMS = ("sub", "repository", "ref", "workflow_ref", "environment", "project_path", "ci_config_ref_uri")
+
+
+@dataclass(frozen=True)
+class MintedToken:
+    token: Secret
+    expires: float  # Unix time
+    provider: str
+
+
+def ci_provider(environ: dict[str, str] | os._Environ[str] = os.environ) -> str | None:
+    """The CI whose identity token the `id` package can fetch here, if any."""
+    if environ.get("GITHUB_ACTIONS"):
+        return "GitHub Actions"
+    if environ.get("GITLAB_CI"):
+        return "GitLab CI/CD"
+    if environ.get("BUILDKITE"):
+        return "Buildkite"
+    if environ.get("CIRCLECI"):
+        return "CircleCI"
+    if environ.get("GOOGLE_SERVICE_ACCOUNT_NAME") or _on_google_cloud():
+        return "Google Cloud"
+    return None
+
+
+def _on_google_cloud() -> bool:
+    try:
+        with open("/sys/class/dmi/id/product_name", encoding="utf-8") as product:
+            return product.read().strip() in {"Google", "Google Compute Engine"}
+    except OSError:
+        return False
+
+
+class TrustedPublishing:
+    """Mints upload tokens for one repository; `mode` is `auto`, `always` or `never`."""
+
+    def __init__(self, client: IndexClient, mode: str, mask: Callable[[str], None]) -> None:
+        self.client = client
+        self.mode = mode
+        self.mask = mask
+        self.note = ""  # why it was not used, for the "no password" error
+        url = urlsplit(client.repository.url)
+        self.origin = f"{url.scheme}://{url.netloc}"
+
+    def wanted(self, username: str | None) -> bool:
+        """In `auto`, only for `__token__` (or no username) in a CI that can give an identity token."""
+        if self.mode == "never":
+            self.note = "trusted publishing (off: option `trusted-publishing` is never)"
+            return False
+        if self.mode == "always":
+            return True
+        if username not in {None, "__token__"}:
+            self.note = f"trusted publishing (not tried: the username is {username!r}, not __token__)"
+            return False
+        if ci_provider() is None:
+            self.note = "trusted publishing (no CI identity token here)"
+            return False
+        return True
+
+    def mint(self) -> MintedToken | None:
+        """A fresh upload token; None in `auto` mode when this index or CI cannot give one (the reason in `note`)."""
+        from hatch_custom_index.transport import is_loopback
+
+        if urlsplit(self.origin).scheme != "https" and not is_loopback(urlsplit(self.origin).hostname):
+            message = f"trusted publishing needs https: {self.origin} is plain http to another machine"
+            raise PublishError(message)
+        audience = self._audience()
+        if audience is None:
+            return None
+        identity = self._identity_token(audience)
+        if identity is None:
+            return None
+        try:
+            return self._exchange(identity)
+        except _ReusedTokenError:  # each identity token mints once: fetch another and try again, once
+            identity = self._identity_token(audience)
+            return self._exchange(identity) if identity else None
+
+    def _audience(self) -> str | None:
+        url = f"{self.origin}/_/oidc/audience"
+        response = self.client.request("GET", url, headers={"Accept": "application/json"})
+        if response.status_code in {403, 404}:
+            return self._unavailable(
+                f"this index does not support trusted publishing ({redact_url(url)}: {response.status_code})"
+            )
+        audience = _json(response).get("audience") if response.status_code == 200 else None  # noqa: PLR2004
+        if not isinstance(audience, str) or not audience:
+            message = f"trusted publishing: {redact_url(url)} gave no audience ({self.client.describe(response)})"
+            raise PublishError(message)
+        return audience
+
+    def _identity_token(self, audience: str) -> Secret | None:
+        import id as oidc
+
+        provider = ci_provider() or "this machine"
+        try:
+            token = oidc.detect_credential(audience)
+        except oidc.IdentityError as e:
+            reason = scrub(str(e), (os.environ.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),))
+            hint = ""
+            if isinstance(e, oidc.GitHubOidcPermissionCredentialError):
+                hint = "; give the job `permissions: id-token: write`"
+            message = f"trusted publishing: no identity token from {provider}: {reason}{hint}"
+            raise PublishError(message) from None
+        if token is None:
+            return self._unavailable(
+                f"trusted publishing: no identity token from {provider} (run it in GitHub Actions with "
+                "`permissions: id-token: write`, GitLab CI with `id_tokens`, Google Cloud, Buildkite or CircleCI)"
+            )
+        return Secret(token)
+
+    def _exchange(self, identity: Secret) -> MintedToken:
+        url = f"{self.origin}/_/oidc/mint-token"
+        response = self.client.request(
+            "POST", url, headers={"Accept": "application/json"}, json={"token": identity.reveal()}
+        )
+        body = _json(response)
+        token = body.get("token") if response.status_code == 200 else None  # noqa: PLR2004
+        if isinstance(token, str) and token:
+            secret = Secret(token)
+            self.client.secrets.append(secret)
+            if os.environ.get("GITHUB_ACTIONS") == "true":
+                self.mask(f"::add-mask::{token}")
+            expires = body.get("expires")
+            expires = float(expires) if isinstance(expires, (int, float)) else time.time() + 900
+            return MintedToken(secret, expires, ci_provider() or "CI")
+        errors = [error for error in body.get("errors", []) if isinstance(error, dict)]
+        if any(error.get("code") == "invalid-reuse-token" for error in errors):
+            raise _ReusedTokenError
+        details = "; ".join(f"{error.get('code')}: {error.get('description')}" for error in errors)
+        claims = ", ".join(f"{key}={value!r}" for key, value in _claims(identity).items() if key in SHOWN_CLAIMS)
+        message = (
+            f"trusted publishing: {redact_url(url)} refused the identity token ({self.client.describe(response)})"
+            + (f"\n  {details}" if details and details not in self.client.describe(response) else "")
+            + (f"\n  The token says: {claims}" if claims else "")
+            + "\n  Check the trusted publisher configured for this project on the index against these claims"
+        )
+        raise PublishError(scrub(message, (identity,)))
+
+    def _unavailable(self, reason: str) -> None:
+        if self.mode == "always":
+            raise PublishError(reason + " (option `trusted-publishing` is always)")
+        self.note = reason.removeprefix("trusted publishing: ")
+        self.note = f"trusted publishing ({self.note})"
+
+
+class _ReusedTokenError(Exception):
+    pass
+
+
+def _json(response: Any) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _claims(identity: Secret) -> dict[str, Any]:
+    """The identity token's payload, unverified: shown only to explain a refusal."""
+    try:
+        payload = identity.reveal().split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
