@@ -108,9 +108,12 @@ class PypiServer(Server):
 
 
 class DevpiServer(Server):
-    """devpi-server with user `alice` and a non-volatile index `alice/stable` (the upload URL)."""
+    """devpi-server with a user (`alice`) and an index `<user>/stable` (the upload URL), non-volatile unless asked:
+    then projects can be deleted (for benchmarks that upload the same files again)."""
 
-    def __init__(self, directory: Path, user: str = "alice", password: str = "alice-password") -> None:  # noqa: S107
+    def __init__(
+        self, directory: Path, user: str = "alice", password: str = "alice-password", *, volatile: bool = False  # noqa: S107
+    ) -> None:
         server_dir = directory / "server"
         subprocess.run(
             [executable("devpi-init"), "--serverdir", str(server_dir), "--no-root-pypi", "--root-passwd", "root"],
@@ -131,7 +134,7 @@ class DevpiServer(Server):
         self._call("PUT", user, {"password": password, "email": f"{user}@example.org"})
         token = self._call("POST", "+login", {"user": user, "password": password})["result"]["password"]
         self._auth = base64.b64encode(f"{user}:{token}".encode()).decode()
-        self._call("PUT", f"{user}/stable", {"bases": [], "volatile": False})
+        self._call("PUT", f"{user}/stable", {"bases": [], "volatile": volatile})
         self.url = f"{self.root_url}{user}/stable/"
         self.simple_url = f"{self.url}+simple/"
 
@@ -146,6 +149,14 @@ class DevpiServer(Server):
             request.add_header("X-Devpi-Auth", self._auth)
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return json.loads(response.read() or b"{}")
+
+    def delete_project(self, name: str) -> None:
+        """Remove a project and its files (a volatile index only); nothing when it is not there."""
+        try:
+            self._call("DELETE", f"{self.user}/stable/{name}", {})
+        except urllib.error.HTTPError as e:
+            if e.code != 404:  # noqa: PLR2004
+                raise
 
     def project(self, name: str) -> dict:
         """devpi's JSON view of a project: versions, their metadata and links."""

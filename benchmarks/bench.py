@@ -1,0 +1,263 @@
+"""Side by side, in one run: this plugin, Hatch's own `index` publisher, twine and uv publish.
+
+Run with `hatch run bench:all` (sizes and counts are flags: `hatch run bench:all --help`). Every tool is started from
+its own command line against the same local servers on 127.0.0.1, the runs interleaved, and the medians printed with
+their ratios: wall time, CPU time (user + system) and peak memory (max RSS) of the publishing process.
+
+Workloads:
+- many:      N platform wheels + 1 sdist, each `--file-mb`, to a server that answers each upload after `--delay`
+             seconds (standing in for PyPI's per-upload processing)
+- big:       one `--big-mb` wheel to a server that discards the body at once (the client's own cost only)
+- devpi:     the many-files release to devpi-server, which serialises writes (parallelism cannot help there)
+- republish: the many-files release again, to devpi-server that already holds it
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from devtools.discarding import DiscardingServer
+from devtools.servers import DevpiServer
+
+PROJECT = "bench-project"
+USER, PASSWORD = "bench", "bench-password"
+PLATFORMS = [
+    f"cp3{minor}-cp3{minor}-{platform}"
+    for minor in range(9, 15)
+    for platform in ("manylinux_2_17_x86_64", "manylinux_2_17_aarch64", "musllinux_1_2_x86_64", "macosx_11_0_arm64",
+                     "win_amd64")
+]  # fmt: skip
+OURS = "custom-index"
+PEERS = ("hatch-index", "twine", "uv")
+
+
+# --- workloads --------------------------------------------------------------------------------------------------------
+
+
+def metadata(version: str) -> str:
+    return f"Metadata-Version: 2.4\nName: {PROJECT}\nVersion: {version}\nSummary: A benchmark release\n"
+
+
+def make_wheel(directory: Path, version: str, tag: str, size: int) -> Path:
+    """A wheel with valid metadata and `size` bytes of incompressible payload."""
+    stem = f"{PROJECT.replace('-', '_')}-{version}"
+    path = directory / f"{stem}-{tag}.whl"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as wheel:
+        wheel.writestr(f"{stem}.dist-info/METADATA", metadata(version))
+        wheel.writestr(f"{stem}.dist-info/WHEEL", f"Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: false\nTag: {tag}\n")
+        wheel.writestr(f"{stem}.dist-info/RECORD", "")
+        with wheel.open(f"{PROJECT.replace('-', '_')}/payload.bin", "w", force_zip64=True) as payload:
+            remaining = size
+            while remaining:
+                chunk = os.urandom(min(remaining, 1 << 20))
+                payload.write(chunk)
+                remaining -= len(chunk)
+    return path
+
+
+def make_sdist(directory: Path, version: str, size: int) -> Path:
+    import io
+    import tarfile
+
+    stem = f"{PROJECT.replace('-', '_')}-{version}"
+    path = directory / f"{stem}.tar.gz"
+    with tarfile.open(path, "w:gz", compresslevel=1) as sdist:
+        for name, data in ((f"{stem}/PKG-INFO", metadata(version).encode()), (f"{stem}/payload.bin", os.urandom(size))):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            sdist.addfile(info, io.BytesIO(data))
+    return path
+
+
+def many_files(directory: Path, count: int, size: int, version: str = "1.0.0") -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    return [make_sdist(directory, version, size)] + [
+        make_wheel(directory, version, PLATFORMS[i % len(PLATFORMS)] if i < len(PLATFORMS) else f"py3{i}-none-any", size)
+        for i in range(count)
+    ]
+
+
+# --- tools ------------------------------------------------------------------------------------------------------------
+
+
+def command(tool: str, url: str, files: list[Path], simple_url: str | None) -> list[str]:
+    paths = [str(path) for path in files]
+    if tool == OURS:
+        options = ["-o", f"repo={url}", "-o", f"user={USER}", "-o", f"auth={PASSWORD}"]
+        if simple_url:
+            options += ["-o", f"simple-url={simple_url}"]
+        return [sys.executable, "-m", "hatch", "publish", "-p", OURS, *options, *paths]
+    if tool == "hatch-index":
+        return [sys.executable, "-m", "hatch", "publish", "-r", url, "-u", USER, "-a", PASSWORD, *paths]
+    if tool == "twine":
+        options = ["--non-interactive", "--disable-progress-bar"]
+        return [sys.executable, "-m", "twine", "upload", *options, "--repository-url", url, "-u", USER, "-p", PASSWORD, *paths]  # fmt: skip
+    if tool == "uv":
+        from uv import find_uv_bin
+
+        check = ["--check-url", simple_url] if simple_url else []
+        return [find_uv_bin(), "publish", "--publish-url", url, "--username", USER, "--password", PASSWORD, *check, *paths]  # fmt: skip
+    raise ValueError(tool)
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    rss_mib: float
+
+
+@dataclass
+class Results:
+    samples: dict[str, list[Sample]] = field(default_factory=dict)
+
+    def median(self, tool: str, metric: str) -> float:
+        return statistics.median(getattr(sample, metric) for sample in self.samples[tool])
+
+
+def run(cmd: list[str], env: dict[str, str], cwd: Path) -> Sample:
+    """Run one publish; its wall time, CPU time and peak memory from the kernel's accounting of that process."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=errors, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            message = f"{' '.join(cmd[:4])} failed ({process.returncode}):\n{errors.read().decode(errors='replace')[-2000:]}"
+            raise RuntimeError(message)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def environment(home: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("HATCH_", "TWINE_", "UV_"))}
+    env.update(
+        HOME=str(home),
+        HATCH_CONFIG=str(home / "hatch-config.toml"),
+        HATCH_CACHE_DIR=str(home / "hatch-cache"),
+        HATCH_DATA_DIR=str(home / "hatch-data"),
+        UV_CACHE_DIR=str(home / "uv-cache"),
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+        NO_COLOR="1",
+    )
+    (home / "hatch-config.toml").write_text("")
+    return env
+
+
+def compare(
+    name: str,
+    tools: list[str],
+    runs: int,
+    files: list[Path],
+    url: str,
+    simple_url: str | None,
+    env: dict[str, str],
+    cwd: Path,
+    before_each=None,
+) -> Results:
+    results = Results({tool: [] for tool in tools})
+    for round_number in range(runs):
+        order = tools[round_number % len(tools) :] + tools[: round_number % len(tools)]  # interleaved, rotated
+        for tool in order:
+            if before_each:
+                before_each()
+            results.samples[tool].append(run(command(tool, url, files, simple_url), env, cwd))
+        print(f"  {name}: round {round_number + 1}/{runs} done", file=sys.stderr, flush=True)
+    return results
+
+
+# --- report -----------------------------------------------------------------------------------------------------------
+
+
+def table(title: str, results: Results) -> str:
+    tools = list(results.samples)
+    peers = [tool for tool in tools if tool != OURS]
+    fastest = min(peers, key=lambda tool: results.median(tool, "wall")) if peers else None
+    lines = [
+        f"#### {title}",
+        "",
+        "| tool | wall (s) | CPU (s) | peak memory (MiB) | wall ÷ fastest peer | memory ÷ hatch-index |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for tool in tools:
+        wall, cpu, rss = (results.median(tool, metric) for metric in ("wall", "cpu", "rss_mib"))
+        ratio = f"{wall / results.median(fastest, 'wall'):.2f}" if fastest else "—"
+        memory = f"{rss / results.median('hatch-index', 'rss_mib'):.2f}" if "hatch-index" in tools else "—"
+        lines.append(f"| {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {ratio} | {memory} |")
+    if fastest:
+        lines += ["", f"Fastest peer: {fastest}. Medians of {len(results.samples[tools[0]])} interleaved runs."]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--wheels", type=int, default=30, help="platform wheels in the many-files release")
+    parser.add_argument("--file-mb", type=float, default=2, help="size of each file of the many-files release")
+    parser.add_argument("--delay", type=float, default=0.4, help="seconds the server takes per upload (many)")
+    parser.add_argument("--big-mb", type=float, default=300, help="size of the one large wheel")
+    parser.add_argument("--workloads", default="many,big,devpi,republish")
+    parser.add_argument("--tools", default=",".join((OURS, *PEERS)))
+    args = parser.parse_args()
+    tools = args.tools.split(",")
+    workloads = args.workloads.split(",")
+
+    with tempfile.TemporaryDirectory(prefix="hatch-custom-index-bench-") as temp:
+        work = Path(temp)
+        (work / "home").mkdir()
+        env = environment(work / "home")
+        many = many_files(work / "many", args.wheels, int(args.file_mb * 1024 * 1024))
+        reports = [f"Machine: {machine()}", ""]
+
+        if "many" in workloads:
+            with DiscardingServer(delay=args.delay) as server:
+                results = compare("many", tools, args.runs, many, server.url, None, env, work)
+            reports += [table(f"{len(many)} files of {args.file_mb:g} MB, {args.delay:g} s per upload", results), ""]
+
+        if "big" in workloads:
+            big_dir = work / "big"
+            big_dir.mkdir()
+            big = [make_wheel(big_dir, "1.0.0", "py3-none-any", int(args.big_mb * 1024 * 1024))]
+            with DiscardingServer() as server:
+                results = compare("big", tools, args.runs, big, server.url, None, env, work)
+            reports += [table(f"one {args.big_mb:g} MB wheel, discarding server", results), ""]
+
+        if {"devpi", "republish"} & set(workloads):
+            with DevpiServer(work / "devpi", user=USER, password=PASSWORD, volatile=True) as devpi:
+                if "devpi" in workloads:
+                    results = compare(
+                        "devpi", tools, args.runs, many, devpi.url, devpi.simple_url, env, work,
+                        before_each=lambda: devpi.delete_project(PROJECT),
+                    )  # fmt: skip
+                    reports += [table(f"{len(many)} files of {args.file_mb:g} MB to devpi-server", results), ""]
+                if "republish" in workloads:
+                    devpi.delete_project(PROJECT)
+                    run(command(OURS, devpi.url, many, devpi.simple_url), env, work)
+                    results = compare("republish", tools, args.runs, many, devpi.url, devpi.simple_url, env, work)
+                    reports += [table(f"re-publishing {len(many)} files already on devpi-server", results), ""]
+        shutil.rmtree(work / "many", ignore_errors=True)
+    print("\n".join(reports))
+    return 0
+
+
+def machine() -> str:
+    import platform
+
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
