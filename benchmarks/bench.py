@@ -56,7 +56,9 @@ def make_wheel(directory: Path, version: str, tag: str, size: int) -> Path:
     path = directory / f"{stem}-{tag}.whl"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as wheel:
         wheel.writestr(f"{stem}.dist-info/METADATA", metadata(version))
-        wheel.writestr(f"{stem}.dist-info/WHEEL", f"Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: false\nTag: {tag}\n")
+        wheel.writestr(
+            f"{stem}.dist-info/WHEEL", f"Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: false\nTag: {tag}\n"
+        )
         wheel.writestr(f"{stem}.dist-info/RECORD", "")
         with wheel.open(f"{PROJECT.replace('-', '_')}/payload.bin", "w", force_zip64=True) as payload:
             remaining = size
@@ -84,7 +86,9 @@ def make_sdist(directory: Path, version: str, size: int) -> Path:
 def many_files(directory: Path, count: int, size: int, version: str = "1.0.0") -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     return [make_sdist(directory, version, size)] + [
-        make_wheel(directory, version, PLATFORMS[i % len(PLATFORMS)] if i < len(PLATFORMS) else f"py3{i}-none-any", size)
+        make_wheel(
+            directory, version, PLATFORMS[i % len(PLATFORMS)] if i < len(PLATFORMS) else f"py3{i}-none-any", size
+        )
         for i in range(count)
     ]
 
@@ -137,7 +141,9 @@ def run(cmd: list[str], env: dict[str, str], cwd: Path) -> Sample:
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             errors.seek(0)
-            message = f"{' '.join(cmd[:4])} failed ({process.returncode}):\n{errors.read().decode(errors='replace')[-2000:]}"
+            message = (
+                f"{' '.join(cmd[:4])} failed ({process.returncode}):\n{errors.read().decode(errors='replace')[-2000:]}"
+            )
             raise RuntimeError(message)
     return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 

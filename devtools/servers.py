@@ -112,7 +112,12 @@ class DevpiServer(Server):
     then projects can be deleted (for benchmarks that upload the same files again)."""
 
     def __init__(
-        self, directory: Path, user: str = "alice", password: str = "alice-password", *, volatile: bool = False  # noqa: S107
+        self,
+        directory: Path,
+        user: str = "alice",
+        password: str = "alice-password",  # noqa: S107
+        *,
+        volatile: bool = False,
     ) -> None:
         server_dir = directory / "server"
         subprocess.run(

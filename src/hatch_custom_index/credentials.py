@@ -9,6 +9,7 @@ prompt (hidden).
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -64,6 +65,7 @@ class CredentialChain:
         self.prompter = prompter
         self.trusted = trusted
         self.minted: MintedToken | None = None
+        self._lock = threading.RLock()
         name = None if repository.from_project else repository.name
         self.entry: PypircEntry | None = pypirc.find(name, repository.url) if pypirc else None
         self.username: Found | None = None
@@ -80,12 +82,13 @@ class CredentialChain:
 
     def get(self) -> Credentials:
         """The credentials, resolved on first use; a minted token about to expire is replaced by a fresh one."""
-        if self.minted is not None and time.time() > self.minted.expires - REMINT_MARGIN:
-            self.username = self.password = None
-        if self.username is None or self.password is None:
-            self.username, self.password = self._resolve()
-        password = self.password.value
-        return Credentials(str(self.username.value), password if isinstance(password, Secret) else Secret(password))
+        with self._lock:  # uploads run in threads; one of them re-mints, the others wait for it
+            if self.minted is not None and time.time() > self.minted.expires - REMINT_MARGIN:
+                self.username = self.password = None
+            if self.username is None or self.password is None:
+                self.username, self.password = self._resolve()
+            password = self.password.value
+            return Credentials(str(self.username.value), password if isinstance(password, Secret) else Secret(password))
 
     def _resolve(self) -> tuple[Found, Found]:
         if self.trusted is not None and self.trusted.mode == "always":
@@ -144,7 +147,10 @@ class CredentialChain:
     def _pypirc_password_for(self, username: Found) -> Found | None:
         """The .pypirc password of this repository's entry, when that entry names the same username."""
         entry = self.entry
-        if entry is None or self.pypirc is None or not entry.password or entry.username != username.value:
+        # A section with a password and no username holds a token: its username is `__token__`.
+        if entry is None or self.pypirc is None or not entry.password:
+            return None
+        if (entry.username or DEFAULT_USERNAME) != username.value:
             return None
         return Found(entry.password, self.pypirc.where(entry, "password"))
 

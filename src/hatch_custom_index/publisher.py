@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from hatch_custom_index.pypirc import Pypirc
     from hatch_custom_index.repositories import Repository
     from hatch_custom_index.settings import Layer
+    from hatch_custom_index.uploads import Outcome
 
 
 class CustomIndexPublisher(PublisherInterface):
@@ -130,52 +131,51 @@ class CustomIndexPublisher(PublisherInterface):
         return to_upload
 
     def _upload(
-        self,
-        batch: list[Artifact],
-        to_upload: list[Artifact],
-        client: IndexClient,
-        chain: CredentialChain,
-        root: Path,
+        self, batch: list[Artifact], to_upload: list[Artifact], client: IndexClient, chain: CredentialChain, root: Path
     ) -> tuple[int, str | None, int]:
-        """Upload in order; stop at the first failure or Ctrl-C. The number uploaded, the failure's message if any,
-        and the exit code it deserves."""
-        from hatch_custom_index.index import EXISTS
+        """Run the uploads; the number uploaded, the failure's message if any, and the exit code it deserves."""
+        from hatch_custom_index.uploads import FAILED, ON_INDEX, UPLOADED, Uploader, UploadInterrupted
 
-        on_index: list[Artifact] = []
-        uploaded = 0
-        for artifact in batch:
-            shown = _display_path(artifact.path, root)
-            if artifact not in to_upload:
-                self.app.display_warning(f"{shown} ... already exists")
-                on_index.append(artifact)
-                continue
-            try:
-                credentials = chain.get()  # a minted token about to expire is minted afresh here
-                client.secrets.append(credentials.password)
-                attach = self._attach_attestations(artifact, client.repository, chain)
-                result = client.upload(artifact, credentials, attestations=attach)
-            except (PublishError, KeyboardInterrupt) as e:
-                self.app.display_error(f"{shown} ... {'interrupted' if isinstance(e, KeyboardInterrupt) else 'failed'}")
-                if isinstance(e, KeyboardInterrupt):
-                    message = (
-                        f"Interrupted while uploading {artifact.name}: it may or may not have reached the index. "
-                        "Publish again to finish; files already there are skipped"
-                    )
-                    code = INTERRUPTED
-                else:
-                    message, code = f"Uploading {artifact.name} to {client.repository.display_name} failed: {e}", 1
-                missing = [_display_path(a.path, root) for a in batch if a not in on_index]
-                if on_index:
-                    message += f"\nOn the index: {', '.join(a.name for a in on_index)}"
-                message += f"\nNot on the index: {', '.join(missing)}"
-                return uploaded, message, code
-            if result == EXISTS:
-                self.app.display_warning(f"{shown} ... already exists")
+        def report(outcome: Outcome) -> None:
+            line = f"{_display_path(outcome.artifact.path, root)} ... {outcome.status}"
+            if outcome.status == UPLOADED:
+                self.app.display_success(line)
+            elif outcome.status in ON_INDEX:
+                self.app.display_warning(line)
             else:
-                self.app.display_success(f"{shown} ... success")
-                uploaded += 1
-            on_index.append(artifact)
-        return uploaded, None, 0
+                self.app.display_error(line)
+
+        uploader = Uploader(
+            client,
+            chain,
+            jobs=client.repository.get("jobs"),
+            attach_attestations=lambda artifact: self._attach_attestations(artifact, client.repository, chain),
+            report=report,
+        )
+        try:
+            outcomes = uploader.run(batch, to_upload)
+        except UploadInterrupted as e:
+            outcomes, code = e.outcomes, INTERRUPTED
+            cut = [o.artifact.name for o in outcomes if o.status == "interrupted"]
+            message = "Interrupted" + (
+                f" while uploading {', '.join(cut)}: it may or may not have reached the index." if cut else "."
+            )
+            message += " Publish again to finish; files already there are skipped"
+        else:
+            code = 1
+            failed = [o for o in outcomes if o.status == FAILED]
+            message = "\n".join(
+                f"Uploading {o.artifact.name} to {client.repository.display_name} failed: {o.error}" for o in failed
+            )
+        uploaded = sum(1 for o in outcomes if o.status == UPLOADED)
+        if all(o.status in ON_INDEX for o in outcomes) and code != INTERRUPTED:
+            return uploaded, None, 0
+        on_index = [o.artifact.name for o in outcomes if o.status in ON_INDEX]
+        missing = [_display_path(o.artifact.path, root) for o in outcomes if o.status not in ON_INDEX]
+        if on_index:
+            message += f"\nOn the index: {', '.join(on_index)}"
+        message += f"\nNot on the index: {', '.join(missing)}"
+        return uploaded, message, code
 
     def _attach_attestations(self, artifact: Artifact, repository: Repository, chain: CredentialChain) -> bool:
         mode = repository.get("attestations")

@@ -80,8 +80,8 @@ def load_pypirc(path: Path) -> Pypirc | None:
         message = f"{path}, line {_line_number(e)}: not valid .pypirc (INI) syntax; fix the file or remove it"
         raise PublishError(message) from None
 
-    if parser.has_section("distutils"):
-        listed = parser.get("distutils", "index-servers", fallback="").split()
+    if parser.has_option("distutils", "index-servers"):
+        listed = parser.get("distutils", "index-servers").split()
         names = [name for name in listed if parser.has_section(name) or name in DEFAULT_REPOSITORIES]
     else:
         names = [name for name in parser.sections() if name != "distutils"]

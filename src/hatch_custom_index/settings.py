@@ -43,6 +43,7 @@ class Option:
     env: str | None = None
     credential: bool = False
     choices: tuple[str, ...] = ()  # for "choice"; `true`/`false` among them also take the boolean words
+    minimum: int = 0  # for "count"
 
 
 OPTIONS: dict[str, Option] = {
@@ -118,6 +119,14 @@ OPTIONS: dict[str, Option] = {
             3,
             "How often to retry a request that failed on the way (connection lost, 429, 5xx), with backoff.",
             frozenset({CLI, PROJECT, HATCH, REPO}),
+        ),
+        Option(
+            "jobs",
+            "count",
+            4,
+            "How many uploads run at once (1: one after another). The first file of a new release always goes alone.",
+            frozenset({CLI, PROJECT, HATCH, REPO}),
+            minimum=1,
         ),
         Option(
             "allow-insecure-http",
@@ -232,8 +241,8 @@ def convert(option: Option, raw: Any, where: str) -> Any:
         count: Any = raw
         if isinstance(raw, str) and raw.strip().isdigit():
             count = int(raw)
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            message = f"{where} must be a whole number, 0 or more, not {_describe(raw)}"
+        if isinstance(count, bool) or not isinstance(count, int) or count < option.minimum:
+            message = f"{where} must be a whole number, {option.minimum} or more, not {_describe(raw)}"
             raise PublishError(message)
         return count
     if not isinstance(raw, str):

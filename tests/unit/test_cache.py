@@ -125,6 +125,6 @@ def test_failed_save_raises_oserror_and_leaves_no_temp_file(tmp_path: Path) -> N
     # The cache "directory" is a file: nothing can be written, and the caller turns the OSError into a warning.
     blocker = tmp_path / "cache"
     blocker.write_text("not a directory", encoding="utf-8")
-    with pytest.raises(OSError, match="exists|directory"):
+    with pytest.raises(OSError, match=r"exists|directory"):
         UserCache(blocker).save("main", "alice")
     assert [path.name for path in tmp_path.iterdir()] == ["cache"]

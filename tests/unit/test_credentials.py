@@ -20,7 +20,7 @@ from hatch_custom_index.settings import HATCH, PROJECT, parse_cli, parse_config,
 from tests.unit.test_keyrings import MemoryKeyring, RaisingKeyring, UsernameSupplyingKeyring
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from keyring.backend import KeyringBackend
@@ -59,7 +59,7 @@ class ScriptedPrompter:
 class StubbornKeyring(MemoryKeyring):
     """Answers every `get_credential` with its own username, whatever was asked."""
 
-    def get_credential(self, service: str, username: str | None) -> SimpleCredential | None:
+    def get_credential(self, *_args: object) -> SimpleCredential | None:
         return SimpleCredential("someone-else", KEYRING_PASSWORD)
 
 
@@ -88,6 +88,7 @@ def make_chain(
     cached: dict[str, str] | None = None,
     backend: KeyringBackend | None = None,
     prompter: ScriptedPrompter | None = None,
+    warn: Callable[[str], object] = pytest.fail,
 ) -> CredentialChain:
     """A chain over real layers, a real .pypirc, cache and keyring; the keyring is off with `-o keyring=false`."""
     pypirc_path = tmp_path / ".pypirc"
@@ -106,7 +107,7 @@ def make_chain(
         loaded.urls() if loaded else None,
     )
     keyring.set_keyring(backend or MemoryKeyring())
-    ring = Keyring(repository.url, pytest.fail) if repository.get("keyring") else None
+    ring = Keyring(repository.url, warn) if repository.get("keyring") else None
     return CredentialChain(repository, pypirc=loaded, cache=UserCache(cache_dir), keyring=ring, prompter=prompter)
 
 
@@ -162,7 +163,11 @@ def test_username_step_wins_over_later_ones(tmp_path: Path, first: str) -> None:
         "default": ("__token__", "the default"),
     }[first]
     # The .pypirc password goes with the .pypirc username, even over HATCH_INDEX_AUTH.
-    password = (PYPIRC_PASSWORD, f"{pypirc} [corp] password") if first == "pypirc" else (ENV_AUTH, "environment variable HATCH_INDEX_AUTH")
+    password = (
+        (PYPIRC_PASSWORD, f"{pypirc} [corp] password")
+        if first == "pypirc"
+        else (ENV_AUTH, "environment variable HATCH_INDEX_AUTH")
+    )
     assert resolved(chain) == (expected[0], password[0])
     assert chain.sources() == f"username from {expected[1]}, password from {password[1]}"
     if prompter is not None:
@@ -334,10 +339,12 @@ def test_keyring_off_is_not_asked(tmp_path: Path) -> None:
 
 def test_broken_keyring_falls_through_to_the_prompt(tmp_path: Path) -> None:
     warnings: list[str] = []
-    chain = make_chain(tmp_path, cli={"user": "alice"}, backend=RaisingKeyring(), prompter=ScriptedPrompter())
-    chain.keyring = Keyring(CORP, warnings.append)
+    chain = make_chain(
+        tmp_path, cli={"user": "alice"}, backend=RaisingKeyring(), prompter=ScriptedPrompter(), warn=warnings.append
+    )
     assert resolved(chain) == ("alice", PROMPT_PASSWORD)
     assert len(warnings) == 1
+    assert warnings[0].startswith("Warning: could not read the keyring")
 
 
 # --- prompts and failures --------------------------------------------------------------------------------------------

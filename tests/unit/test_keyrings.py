@@ -82,15 +82,17 @@ class RaisingKeyring(KeyringBackend):
         self.calls += 1
         return self.error(text)
 
-    def get_password(self, service: str, username: str) -> str | None:
-        raise self._fail(f"cannot unlock the collection for {service}")
+    def get_password(self, service: str, *_args: object) -> str | None:
+        message = f"cannot unlock the collection for {service}"
+        raise self._fail(message)
 
-    def set_password(self, service: str, username: str, password: str) -> None:
+    def set_password(self, _service: str, username: str, password: str) -> None:
         message = f"refused to store {password!r} for {username}\nsecond line"
         raise self._fail(message)
 
-    def delete_password(self, service: str, username: str) -> None:
-        raise self._fail("no")
+    def delete_password(self, *_args: object) -> None:
+        message = "no"
+        raise self._fail(message)
 
 
 Backend = TypeVar("Backend", bound=KeyringBackend)

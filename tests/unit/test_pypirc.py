@@ -74,9 +74,24 @@ def test_without_distutils_every_section_counts(tmp_path: Path) -> None:
 
 
 def test_index_servers_restricts_sections(tmp_path: Path) -> None:
-    text = f"[distutils]\nindex-servers =\n    corp\n\n[corp]\nrepository = {CORP}\n\n[unlisted]\nrepository = {CORP}x\n"
+    text = (
+        f"[distutils]\nindex-servers =\n    corp\n\n[corp]\nrepository = {CORP}\n\n[unlisted]\nrepository = {CORP}x\n"
+    )
     pypirc = load(tmp_path, text)
     assert set(pypirc.entries) == {"corp"}
+
+
+def test_distutils_without_index_servers_keeps_the_sections(tmp_path: Path) -> None:
+    pypirc = load(
+        tmp_path, f"[distutils]\n\n[pypi]\nusername = __token__\npassword = pw\n\n[corp]\nrepository = {CORP}\n"
+    )
+    assert set(pypirc.entries) == {"pypi", "corp"}
+    assert section(pypirc.find("main", PYPI)) == "pypi"
+
+
+def test_empty_index_servers_lists_nothing(tmp_path: Path) -> None:
+    pypirc = load(tmp_path, "[distutils]\nindex-servers =\n\n[corp]\nusername = x\n")
+    assert pypirc.entries == {}
 
 
 def test_listed_pypi_and_testpypi_exist_without_their_sections(tmp_path: Path) -> None:

@@ -1,0 +1,155 @@
+"""Running the uploads: the first file of each new release alone, the rest `jobs` at a time over one connection pool,
+outcomes reported in the plan's order, and no new upload started once one has failed."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hatch_custom_index.errors import PublishError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from hatch_custom_index.artifacts import Artifact
+    from hatch_custom_index.credentials import CredentialChain
+    from hatch_custom_index.index import IndexClient
+
+# Outcomes.
+UPLOADED = "success"
+EXISTS = "already exists"
+FAILED = "failed"
+INTERRUPTED = "interrupted"
+NOT_ATTEMPTED = "not attempted"
+ON_INDEX = frozenset({UPLOADED, EXISTS})
+
+
+@dataclass
+class Outcome:
+    artifact: Artifact
+    status: str
+    error: str | None = None
+
+
+class Uploader:
+    """Uploads a planned batch; `report` is called once per file, in the batch's order."""
+
+    def __init__(
+        self,
+        client: IndexClient,
+        chain: CredentialChain,
+        *,
+        jobs: int,
+        attach_attestations: Callable[[Artifact], bool],
+        report: Callable[[Outcome], None],
+    ) -> None:
+        self.client = client
+        self.chain = chain
+        self.jobs = jobs
+        self.attach_attestations = attach_attestations
+        self.report = report
+        self._stop = threading.Event()
+        self._running: set[str] = set()
+
+    def run(self, batch: list[Artifact], to_upload: list[Artifact]) -> list[Outcome]:
+        """Every file's outcome, in the batch's order. Ctrl-C stops it: running uploads are cut off and reported as
+        interrupted, the rest as not attempted."""
+        outcomes: dict[str, Outcome] = {a.name: Outcome(a, EXISTS) for a in batch if a not in to_upload}
+        printer = _OrderedReport(batch, self.report)
+        for outcome in outcomes.values():
+            printer.add(outcome)
+        first, rest = self._first_of_each_new_release(batch, to_upload)
+        pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="upload")
+        futures: dict[Future[Outcome], Artifact] = {}
+        interrupted = False
+        try:
+            for artifact in first:  # alone: the first upload creates the project and the release on the index
+                outcome = pool.submit(self._upload, artifact).result()
+                outcomes[artifact.name] = outcome
+                printer.add(outcome)
+            futures = {pool.submit(self._upload, artifact): artifact for artifact in rest}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    outcome = future.result()
+                    outcomes[outcome.artifact.name] = outcome
+                    printer.add(outcome)
+        except KeyboardInterrupt:
+            interrupted = True
+            self._stop.set()
+            running = set(self._running)
+            pool.shutdown(wait=False, cancel_futures=True)
+            self.client.close()  # cuts off the uploads still running
+            for future, artifact in futures.items():
+                if future.done() and not future.cancelled() and future.result().status in ON_INDEX:
+                    outcomes.setdefault(artifact.name, future.result())
+            for artifact in to_upload:
+                status = INTERRUPTED if artifact.name in running else NOT_ATTEMPTED
+                outcomes.setdefault(artifact.name, Outcome(artifact, status))
+            for artifact in batch:
+                printer.add(outcomes[artifact.name])
+            raise UploadInterrupted([outcomes[artifact.name] for artifact in batch]) from None
+        finally:
+            pool.shutdown(wait=not interrupted)
+        for artifact in batch:  # the first files' failure leaves the rest not attempted
+            printer.add(outcomes.setdefault(artifact.name, Outcome(artifact, NOT_ATTEMPTED)))
+        return [outcomes[artifact.name] for artifact in batch]
+
+    def _upload(self, artifact: Artifact) -> Outcome:
+        if self._stop.is_set():
+            return Outcome(artifact, NOT_ATTEMPTED)
+        self._running.add(artifact.name)
+        try:
+            credentials = self.chain.get()  # a minted token about to expire is minted afresh here
+            self.client.secrets.append(credentials.password)
+            result = self.client.upload(artifact, credentials, attestations=self.attach_attestations(artifact))
+        except PublishError as e:
+            self._stop.set()
+            return Outcome(artifact, FAILED, str(e))
+        except Exception as e:  # noqa: BLE001 -- e.g. the connections closed under it by Ctrl-C
+            self._stop.set()
+            return Outcome(artifact, FAILED, type(e).__name__)
+        finally:
+            self._running.discard(artifact.name)
+        return Outcome(artifact, UPLOADED if result == UPLOADED else EXISTS)
+
+    def _first_of_each_new_release(
+        self, batch: list[Artifact], to_upload: list[Artifact]
+    ) -> tuple[list[Artifact], list[Artifact]]:
+        """A release with no file on the index yet gets its first file uploaded alone; the batch is in plan order,
+        so that is its sdist when it has one."""
+        released = {(a.project, a.version) for a in batch if a not in to_upload}
+        first: dict[tuple[str, str], Artifact] = {}
+        for artifact in to_upload:
+            release = (artifact.project, artifact.version)
+            if release not in released:
+                first.setdefault(release, artifact)
+        firsts = list(first.values())
+        return firsts, [a for a in to_upload if a not in firsts]
+
+
+class UploadInterrupted(Exception):  # noqa: N818 -- it is what happened, not an error of the plugin
+    """Ctrl-C during the uploads; carries every file's outcome."""
+
+    def __init__(self, outcomes: list[Outcome]) -> None:
+        super().__init__("interrupted")
+        self.outcomes = outcomes
+
+
+class _OrderedReport:
+    """Passes outcomes on in the batch's order, each as soon as all before it are known."""
+
+    def __init__(self, batch: list[Artifact], report: Callable[[Outcome], None]) -> None:
+        self.order = [artifact.name for artifact in batch]
+        self.known: dict[str, Outcome] = {}
+        self.next = 0
+        self.report = report
+
+    def add(self, outcome: Outcome) -> None:
+        self.known.setdefault(outcome.artifact.name, outcome)
+        while self.next < len(self.order) and self.order[self.next] in self.known:
+            self.report(self.known[self.order[self.next]])
+            self.next += 1
