@@ -86,6 +86,9 @@ class Warehouse:
     faults: list[Fault] = field(default_factory=list)
     get_faults: list[Fault] = field(default_factory=list)
     requests: list[tuple[str, str, float]] = field(default_factory=list)  # (method, host + path, time)
+    delay: float = 0.0  # seconds each upload takes to be answered, as PyPI's checks do
+    in_flight: int = 0
+    max_in_flight: int = 0  # the most uploads it was receiving at once
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next_fault(self, method: str) -> Fault | None:
@@ -184,6 +187,17 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/_/oidc/mint-token":
             self._mint(self.rfile.read(length))
             return
+        with state.lock:
+            state.in_flight += 1
+            state.max_in_flight = max(state.max_in_flight, state.in_flight)
+        try:
+            self._upload(path, length)
+        finally:
+            with state.lock:
+                state.in_flight -= 1
+
+    def _upload(self, path: str, length: int) -> None:
+        state = self.server.state
         fault = state.next_fault("POST")
         if fault is not None and fault.kind == "reset":
             self.rfile.read(min(length, 4096))
@@ -223,6 +237,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "store-then-drop":
             self._reset()
             return
+        time.sleep(state.delay)
         self._send(200, b"OK")
 
     def _mint(self, body: bytes) -> None:
