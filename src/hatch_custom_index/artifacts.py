@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -20,7 +18,6 @@ WHEEL_SUFFIX = ".whl"
 # Core metadata versions Warehouse accepts (2.0 never existed as a standard; 2.6 is not yet accepted).
 SUPPORTED_METADATA_VERSIONS = frozenset({"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"})
 MAX_METADATA_BYTES = 16 * 1024 * 1024
-CHUNK_SIZE = 1024 * 1024
 # RawMetadata keys whose form field is singular although the field may repeat (Warehouse's names).
 SINGULAR_FORM_KEYS = {
     "platforms": "platform",
@@ -51,11 +48,17 @@ class Artifact:
 
     @property
     def sha256(self) -> str:
+        """The file's sha256, computed on first use (an upload computes it as it sends the file)."""
+        if not self.digests:
+            from hatch_custom_index.digests import file_digests
+
+            self.digests = file_digests(self.path)
         return self.digests["sha256_digest"]
 
     def form_fields(self, *, attestations: bool = False) -> list[tuple[str, str]]:
         """The upload form's fields, in Warehouse's names, multi-use fields as repeated entries; the attestations
-        as one JSON array when asked for and present."""
+        as one JSON array when asked for and present. The digests are not among them: the upload body adds them
+        after the file, computed as it is sent."""
         fields = [
             (":action", "file_upload"),
             ("protocol_version", "1"),
@@ -63,7 +66,6 @@ class Artifact:
             ("pyversion", self.pyversion),
         ]
         fields.extend(metadata_form_fields(self.metadata))
-        fields.extend(self.digests.items())
         if attestations and self.attestations:
             fields.append(("attestations", json.dumps(self.attestations, separators=(",", ":"))))
         return fields
@@ -138,7 +140,7 @@ def read_artifact(path: Path) -> Artifact:
         raise PublishError(message) from None
     metadata = parse_metadata(raw, path)
     _check_identity(metadata, str(name), str(version), path)
-    return Artifact(path, filetype, pyversion, str(name), str(version), metadata)
+    return Artifact(path, filetype, pyversion, str(name), str(version), metadata, path.stat().st_size)
 
 
 def _read_wheel_metadata(path: Path, name: str, version: str) -> bytes:
@@ -277,18 +279,16 @@ def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
     return fields
 
 
-def compute_digests(path: Path) -> tuple[int, dict[str, str]]:
-    """Size and the digests the upload form carries: sha256, blake2b-256, and md5 where FIPS allows it."""
-    hashers: dict[str, Any] = {"sha256_digest": hashlib.sha256(), "blake2_256_digest": hashlib.blake2b(digest_size=32)}
-    with contextlib.suppress(ValueError):  # a FIPS build without md5 sends sha256 and blake2b only
-        hashers["md5_digest"] = hashlib.md5(usedforsecurity=False)
-    size = 0
-    with path.open("rb") as stream:
-        while chunk := stream.read(CHUNK_SIZE):
-            size += len(chunk)
-            for hasher in hashers.values():
-                hasher.update(chunk)
-    return size, {key: hasher.hexdigest() for key, hasher in hashers.items()}
+def ensure_digests(artifacts: list[Artifact]) -> None:
+    """Compute the digests of several files at once (hashlib hashes outside the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    needed = [artifact for artifact in artifacts if not artifact.digests]
+    if len(needed) == 1:
+        needed[0].sha256  # noqa: B018 -- computes and keeps the digests
+    elif needed:
+        with ThreadPoolExecutor(max_workers=min(len(needed), os.cpu_count() or 1)) as pool:
+            list(pool.map(lambda artifact: artifact.sha256, needed))
 
 
 def plan_order(artifacts: list[Artifact]) -> list[Artifact]:
@@ -299,15 +299,14 @@ def plan_order(artifacts: list[Artifact]) -> list[Artifact]:
 def read_batch(paths: list[Path], *, attestations: bool = True) -> list[Artifact]:
     """Read and check every file (and with `attestations`, the attestations beside it) before anything is uploaded;
     all problems are reported together."""
-    from hatch_custom_index.attestations import load_attestations
+    from hatch_custom_index.attestations import find_attestations, load_attestations
 
     artifacts: list[Artifact] = []
     problems: list[str] = []
     for path in paths:
         try:
             artifact = read_artifact(path)
-            artifact.size, artifact.digests = compute_digests(path)
-            if attestations:
+            if attestations and find_attestations(path):
                 artifact.attestations = load_attestations(path, artifact.sha256)
         except PublishError as e:
             problems.append(str(e))

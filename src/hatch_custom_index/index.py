@@ -149,22 +149,21 @@ class IndexClient:
         message. Before sending again what may have reached the index, ask the index whether it holds the file."""
         import httpx2
 
-        fields: dict[str, list[str]] = {}
-        for key, value in artifact.form_fields(attestations=attestations):
-            fields.setdefault(key, []).append(value)
+        from hatch_custom_index.multipart import UploadBody
+
+        fields = artifact.form_fields(attestations=attestations)
         url = self.repository.url
         for attempt in range(self.retries + 1):
             response, final = None, False
+            body = UploadBody(fields, artifact.path, artifact.name, artifact.digests or None)
+            headers = {"Accept": UPLOAD_ACCEPT, "Content-Type": body.content_type, "Content-Length": str(body.length)}
             try:
-                with artifact.path.open("rb") as stream:
-                    response = self._send(
-                        "POST",
-                        url,
-                        credentials,
-                        headers={"Accept": UPLOAD_ACCEPT},
-                        data=fields,
-                        files={"content": (artifact.name, stream, "application/octet-stream")},
-                    )
+                response = self._send("POST", url, credentials, headers=headers, content=body)
+                if body.digests:
+                    artifact.digests = body.digests
+            except OSError as e:  # the file itself: gone or changed while it was being sent
+                message = f"{artifact.path}: {e.strerror or e}"
+                raise PublishError(message) from None
             except httpx2.TimeoutException:
                 error, reached, final = self._timeout_message(url), True, True
             except httpx2.HTTPError as e:

@@ -99,6 +99,7 @@ class CustomIndexPublisher(PublisherInterface):
     ) -> list[Artifact]:
         """Which files to upload: those the index lacks. Files it holds already are skipped or refused, all before
         the first upload."""
+        from hatch_custom_index.artifacts import ensure_digests
         from hatch_custom_index.index import different_file_message
 
         def credentials_for_reading() -> Credentials | None:
@@ -114,6 +115,8 @@ class CustomIndexPublisher(PublisherInterface):
             if warning:
                 self.app.display_warning(f"Warning: {warning}; uploading anyway")
 
+        # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
+        ensure_digests([artifact for artifact in batch if existing[artifact.project].get(artifact.name)])
         problems, to_upload = [], []
         for artifact in batch:
             held = existing[artifact.project]

@@ -1,0 +1,72 @@
+"""The upload form as a streamed `multipart/form-data` body of known length.
+
+The fields come first, then the file; the digest fields follow the file, so a file whose digests are not known yet is
+hashed while it is sent (Warehouse, devpi-server and pypiserver read the whole form before using any field). Their
+values have a fixed length, so the body's Content-Length is known before the first byte.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from hatch_custom_index.digests import CHUNK_SIZE, DIGEST_FIELDS, HEX_LENGTH, Digester
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+
+class UploadBody:
+    """Iterate it for the bytes; after a full pass, `digests` holds the file's digests."""
+
+    def __init__(
+        self, fields: list[tuple[str, str]], path: Path, filename: str, digests: dict[str, str] | None = None
+    ) -> None:
+        self.boundary = os.urandom(16).hex()
+        self.path = path
+        self.digests = digests
+        self._head = b"".join(self._part(name, value.encode()) for name, value in fields)
+        self._head += self._part_header(
+            "content", f'; filename="{_quote(filename)}"\r\nContent-Type: application/octet-stream'
+        )
+        self._size = path.stat().st_size
+        trailer_digests = b"".join(self._part(name, b"0" * HEX_LENGTH) for name in DIGEST_FIELDS)
+        self.length = len(self._head) + self._size + 2 + len(trailer_digests) + len(self._closing)
+
+    @property
+    def content_type(self) -> str:
+        return f"multipart/form-data; boundary={self.boundary}"
+
+    @property
+    def _closing(self) -> bytes:
+        return f"--{self.boundary}--\r\n".encode()
+
+    def _part_header(self, name: str, extra: str = "") -> bytes:
+        return f'--{self.boundary}\r\nContent-Disposition: form-data; name="{_quote(name)}"{extra}\r\n\r\n'.encode()
+
+    def _part(self, name: str, value: bytes) -> bytes:
+        return self._part_header(name) + value + b"\r\n"
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._head
+        digester = Digester() if self.digests is None else None
+        sent = 0
+        try:
+            with self.path.open("rb") as stream:
+                while chunk := stream.read(CHUNK_SIZE):
+                    sent += len(chunk)
+                    if digester is not None:
+                        digester.update(chunk)
+                    yield chunk
+        finally:
+            digests = digester.finish() if digester is not None else self.digests
+        if sent != self._size:
+            message = f"changed while it was being uploaded ({sent} bytes instead of {self._size})"
+            raise OSError(message)
+        self.digests = digests
+        yield b"\r\n" + b"".join(self._part(name, digests[name].encode()) for name in DIGEST_FIELDS) + self._closing  # type: ignore[index]
+
+
+def _quote(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", " ").replace("\n", " ")

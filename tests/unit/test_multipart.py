@@ -1,0 +1,100 @@
+"""The upload body: a multipart form of known length whose digests follow the file, computed while it streams."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import TYPE_CHECKING
+
+import pytest
+
+from devtools.warehouse import parse_form
+from hatch_custom_index import digests, multipart
+from hatch_custom_index.digests import file_digests
+from hatch_custom_index.multipart import UploadBody
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FIELDS = [(":action", "file_upload"), ("name", "demo"), ("classifiers", "A :: B"), ("classifiers", "C :: D")]
+
+
+@pytest.fixture
+def blob(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, bytes]:
+    monkeypatch.setattr(multipart, "CHUNK_SIZE", 1000)  # several chunks
+    data = os.urandom(5555)
+    path = tmp_path / "demo-1.0-py3-none-any.whl"
+    path.write_bytes(data)
+    return path, data
+
+
+def expected_digests(data: bytes) -> dict[str, str]:
+    return {
+        "sha256_digest": hashlib.sha256(data).hexdigest(),
+        "blake2_256_digest": hashlib.blake2b(data, digest_size=32).hexdigest(),
+    }
+
+
+def test_the_digests_are_computed_while_the_file_streams(blob):
+    path, data = blob
+    body = UploadBody(FIELDS, path, path.name)
+    assert body.digests is None
+
+    sent = b"".join(body)
+
+    assert len(sent) == body.length
+    assert body.digests == expected_digests(data)
+    fields, filename, content = parse_form(body.content_type, sent)
+    assert filename == path.name
+    assert content == data
+    assert fields["classifiers"] == ["A :: B", "C :: D"]
+    assert fields["sha256_digest"] == [hashlib.sha256(data).hexdigest()]
+    assert fields["blake2_256_digest"] == [hashlib.blake2b(data, digest_size=32).hexdigest()]
+    assert sent.index(b'name="content"') < sent.index(b'name="sha256_digest"')
+
+
+def test_known_digests_are_sent_as_they_are(blob):
+    path, data = blob
+    known = expected_digests(data)
+    body = UploadBody(FIELDS, path, path.name, known)
+
+    sent = b"".join(body)
+
+    assert len(sent) == body.length
+    assert parse_form(body.content_type, sent)[0]["sha256_digest"] == [known["sha256_digest"]]
+
+
+def test_a_file_that_changes_while_it_is_sent_is_an_error(blob):
+    path, _ = blob
+    body = UploadBody(FIELDS, path, path.name)
+    chunks = iter(body)
+    next(chunks)
+    path.write_bytes(b"shorter")
+
+    with pytest.raises(OSError, match="changed while it was being uploaded"):
+        list(chunks)
+
+
+def test_an_empty_file(tmp_path: Path):
+    path = tmp_path / "empty.whl"
+    path.write_bytes(b"")
+    body = UploadBody([], path, path.name)
+
+    sent = b"".join(body)
+
+    assert len(sent) == body.length
+    assert body.digests == expected_digests(b"")
+
+
+def test_file_digests_match_hashlib(blob, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(digests, "CHUNK_SIZE", 1000)
+    path, data = blob
+    assert file_digests(path) == expected_digests(data)
+
+
+def test_quotes_in_a_file_name_stay_inside_the_header(tmp_path: Path):
+    path = tmp_path / "x.whl"
+    path.write_bytes(b"data")
+    body = UploadBody([], path, 'we"ird\r\nname.whl')
+    head = next(iter(body))
+    assert b'filename="we\\"ird  name.whl"' in head
