@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-CHUNK_SIZE = 1024 * 1024
+CHUNK_SIZE = 256 * 1024
 DIGEST_FIELDS = ("sha256_digest", "blake2_256_digest")
 HEX_LENGTH = 64  # both are 256-bit digests: 64 hex characters, so a form's length is known before they are
 _DONE = b""
@@ -29,7 +29,7 @@ class Digester:
     """`update(chunk)` as the bytes go by, then `finish()` for `{field: hex digest}`. Memory stays a few chunks."""
 
     def __init__(self) -> None:
-        self._queues: dict[str, queue.Queue[bytes]] = {field: queue.Queue(maxsize=8) for field in DIGEST_FIELDS}
+        self._queues: dict[str, queue.Queue[bytes]] = {field: queue.Queue(maxsize=2) for field in DIGEST_FIELDS}
         self._digests: dict[str, str] = {}
         self._threads = [
             threading.Thread(target=self._hash, args=(field,), name=f"digest-{field}", daemon=True)

@@ -7,9 +7,8 @@ import random
 import re
 import time
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from hatch_custom_index.__about__ import __version__
 from hatch_custom_index.errors import PublishError, Secret, redact_url, scrub
@@ -345,33 +344,13 @@ def parse_simple_page(response: httpx2.Response) -> dict[str, str | None]:
         except (ValueError, KeyError, TypeError):
             message = "not a valid PEP 691 project page"
             raise ValueError(message) from None
-    parser = _LinkParser()
-    parser.feed(response.text)
-    return parser.files
+    from hatch_custom_index.html_pages import simple_page_links
+
+    return simple_page_links(response.text)
 
 
 def _lower(digest: object) -> str | None:
     return digest.lower() if isinstance(digest, str) and digest else None
-
-
-class _LinkParser(HTMLParser):
-    """Collect `<a href="...name#sha256=...">` links of a PEP 503 page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.files: dict[str, str | None] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "a":
-            return
-        href = dict(attrs).get("href")
-        if not href:
-            return
-        location, _, fragment = href.partition("#")
-        filename = unquote(urlsplit(location).path.rsplit("/", 1)[-1])
-        algorithm, _, digest = fragment.partition("=")
-        if filename:
-            self.files[filename] = digest.lower() if algorithm == "sha256" and digest else None
 
 
 def extract_message(response: httpx2.Response) -> str:
@@ -386,7 +365,9 @@ def extract_message(response: httpx2.Response) -> str:
     if "json" in content_type:
         message = _json_message(text)
     elif "html" in content_type or text.lstrip().startswith("<"):
-        message = _html_text(text)
+        from hatch_custom_index.html_pages import visible_text
+
+        message = visible_text(text)
     else:
         message = " ".join(text.split())
     message = _without_status(message, response.status_code)
@@ -441,28 +422,3 @@ def _json_message(text: str) -> str:
         ]
         message = "; ".join(part for part in (message, *details) if part)
     return message or " ".join(text.split())
-
-
-class _TextParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.chunks: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002
-        if tag in {"script", "style", "title", "head"}:
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style", "title", "head"} and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.chunks.append(data)
-
-
-def _html_text(text: str) -> str:
-    parser = _TextParser()
-    parser.feed(text)
-    return " ".join(" ".join(parser.chunks).split())

@@ -60,8 +60,6 @@ def default_path(home: Path | None = None) -> Path:
 
 def load_pypirc(path: Path) -> Pypirc | None:
     """Read a .pypirc; None when the file does not exist. A malformed file is an error naming the file and line."""
-    import configparser
-
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
@@ -72,6 +70,8 @@ def load_pypirc(path: Path) -> Pypirc | None:
     except OSError as e:
         message = f"{path} cannot be read ({e.strerror or type(e).__name__})"
         raise PublishError(message) from None
+
+    import configparser
 
     parser = configparser.RawConfigParser(strict=True)
     try:
