@@ -49,11 +49,11 @@ class Artifact:
     @property
     def sha256(self) -> str:
         """The file's sha256, computed on first use (an upload computes it as it sends the file)."""
-        if not self.digests:
-            from hatch_custom_index.digests import file_digests
+        from hatch_custom_index.digests import SHA256, file_digests
 
-            self.digests = file_digests(self.path)
-        return self.digests["sha256_digest"]
+        if SHA256 not in self.digests:
+            self.digests = {**self.digests, **(file_digests(self.path, (SHA256,)) or {})}
+        return self.digests[SHA256]
 
     def form_fields(self, *, attestations: bool = False) -> list[tuple[str, str]]:
         """The upload form's fields, in Warehouse's names, multi-use fields as repeated entries; the attestations
@@ -280,10 +280,10 @@ def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def ensure_digests(artifacts: list[Artifact]) -> None:
-    """Compute the digests of several files at once (hashlib hashes outside the GIL)."""
+    """Compute the sha256 of several files at once (hashlib hashes outside the GIL)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    needed = [artifact for artifact in artifacts if not artifact.digests]
+    needed = [artifact for artifact in artifacts if "sha256_digest" not in artifact.digests]
     if len(needed) == 1:
         needed[0].sha256  # noqa: B018 -- computes and keeps the digests
     elif needed:

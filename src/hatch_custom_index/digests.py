@@ -15,25 +15,28 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from hatch_custom_index.artifacts import Artifact
+
 CHUNK_SIZE = 256 * 1024
-DIGEST_FIELDS = ("sha256_digest", "blake2_256_digest")
+SHA256 = "sha256_digest"
+DIGEST_FIELDS = (SHA256, "blake2_256_digest")
 HEX_LENGTH = 64  # both are 256-bit digests: 64 hex characters, so a form's length is known before they are
 _DONE = b""
 
 
 def _new(field: str) -> hashlib._Hash:
-    return hashlib.sha256() if field == "sha256_digest" else hashlib.blake2b(digest_size=32)
+    return hashlib.sha256() if field == SHA256 else hashlib.blake2b(digest_size=32)
 
 
 class Digester:
     """`update(chunk)` as the bytes go by, then `finish()` for `{field: hex digest}`. Memory stays a few chunks."""
 
-    def __init__(self) -> None:
-        self._queues: dict[str, queue.Queue[bytes]] = {field: queue.Queue(maxsize=2) for field in DIGEST_FIELDS}
+    def __init__(self, fields: tuple[str, ...] = DIGEST_FIELDS) -> None:
+        self._fields = fields
+        self._queues: dict[str, queue.Queue[bytes]] = {field: queue.Queue(maxsize=2) for field in fields}
         self._digests: dict[str, str] = {}
         self._threads = [
-            threading.Thread(target=self._hash, args=(field,), name=f"digest-{field}", daemon=True)
-            for field in DIGEST_FIELDS
+            threading.Thread(target=self._hash, args=(field,), name=f"digest-{field}", daemon=True) for field in fields
         ]
         for thread in self._threads:
             thread.start()
@@ -54,16 +57,49 @@ class Digester:
             chunks.put(_DONE)
         for thread in self._threads:
             thread.join()
-        return {field: self._digests[field] for field in DIGEST_FIELDS}
+        return {field: self._digests[field] for field in self._fields}
 
 
-def file_digests(path: Path) -> dict[str, str]:
-    """Read a file once; both digests computed at the same time."""
-    digester = Digester()
+def file_digests(
+    path: Path, fields: tuple[str, ...] = DIGEST_FIELDS, stop: threading.Event | None = None
+) -> dict[str, str] | None:
+    """Read a file once, the digests computed at the same time; None when `stop` is set before the end."""
+    digester = Digester(fields)
+    stopped = False
     try:
         with path.open("rb") as stream:
             while chunk := stream.read(CHUNK_SIZE):
+                if stop is not None and stop.is_set():
+                    stopped = True
+                    break
                 digester.update(chunk)
     finally:
         digests = digester.finish()
-    return digests
+    return None if stopped else digests
+
+
+class DigestPrefetch:
+    """Computes sha256s one file after another in the background while the index is asked what it holds, so the files
+    it already lists are (often) compared at once. `stop()` ends it, mid-file if need be."""
+
+    def __init__(self, artifacts: list[Artifact]) -> None:
+        self._artifacts = artifacts
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="digest-prefetch", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        for artifact in self._artifacts:
+            if self._stop.is_set():
+                return
+            try:
+                digests = file_digests(artifact.path, (SHA256,), self._stop)
+            except OSError:  # the upload will say what is wrong with the file
+                continue
+            if digests is not None:
+                artifact.digests = {**digests, **artifact.digests}
+
+    def stop(self) -> None:
+        """Stop and wait: afterwards no digest is written behind the caller's back."""
+        self._stop.set()
+        self._thread.join()

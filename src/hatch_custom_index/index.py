@@ -154,7 +154,7 @@ class IndexClient:
         url = self.repository.url
         for attempt in range(self.retries + 1):
             response, final = None, False
-            body = UploadBody(fields, artifact.path, artifact.name, artifact.digests or None)
+            body = UploadBody(fields, artifact.path, artifact.name, artifact.digests)
             headers = {"Accept": UPLOAD_ACCEPT, "Content-Type": body.content_type, "Content-Length": str(body.length)}
             try:
                 response = self._send("POST", url, credentials, headers=headers, content=body)

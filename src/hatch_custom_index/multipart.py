@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 class UploadBody:
-    """Iterate it for the bytes; after a full pass, `digests` holds the file's digests."""
+    """Iterate it for the bytes; the digests not given are computed on the way, and after a full pass `digests` holds
+    them all."""
 
     def __init__(
         self, fields: list[tuple[str, str]], path: Path, filename: str, digests: dict[str, str] | None = None
@@ -50,7 +51,9 @@ class UploadBody:
 
     def __iter__(self) -> Iterator[bytes]:
         yield self._head
-        digester = Digester() if self.digests is None else None
+        known = dict(self.digests or {})
+        missing = tuple(field for field in DIGEST_FIELDS if field not in known)
+        digester = Digester(missing) if missing else None
         sent = 0
         try:
             with self.path.open("rb") as stream:
@@ -60,12 +63,12 @@ class UploadBody:
                         digester.update(chunk)
                     yield chunk
         finally:
-            digests = digester.finish() if digester is not None else self.digests
+            digests = {**known, **(digester.finish() if digester is not None else {})}
         if sent != self._size:
             message = f"changed while it was being uploaded ({sent} bytes instead of {self._size})"
             raise OSError(message)
         self.digests = digests
-        yield b"\r\n" + b"".join(self._part(name, digests[name].encode()) for name in DIGEST_FIELDS) + self._closing  # type: ignore[index]
+        yield b"\r\n" + b"".join(self._part(name, digests[name].encode()) for name in DIGEST_FIELDS) + self._closing
 
 
 def _quote(value: str) -> str:

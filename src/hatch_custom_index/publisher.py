@@ -100,6 +100,7 @@ class CustomIndexPublisher(PublisherInterface):
         """Which files to upload: those the index lacks. Files it holds already are skipped or refused, all before
         the first upload."""
         from hatch_custom_index.artifacts import ensure_digests
+        from hatch_custom_index.digests import DigestPrefetch
         from hatch_custom_index.index import different_file_message
 
         def credentials_for_reading() -> Credentials | None:
@@ -109,11 +110,15 @@ class CustomIndexPublisher(PublisherInterface):
             except PublishError:
                 return None
 
+        prefetch = DigestPrefetch(batch)  # hashing runs while the index is asked what it holds
         existing: dict[str, dict[str, str | None]] = {}
-        for project in dict.fromkeys(artifact.project for artifact in batch):
-            existing[project], warning = client.existing_files(project, credentials_for_reading)
-            if warning:
-                self.app.display_warning(f"Warning: {warning}; uploading anyway")
+        try:
+            for project in dict.fromkeys(artifact.project for artifact in batch):
+                existing[project], warning = client.existing_files(project, credentials_for_reading)
+                if warning:
+                    self.app.display_warning(f"Warning: {warning}; uploading anyway")
+        finally:
+            prefetch.stop()
 
         # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
         ensure_digests([artifact for artifact in batch if existing[artifact.project].get(artifact.name)])

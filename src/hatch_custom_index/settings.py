@@ -123,7 +123,7 @@ OPTIONS: dict[str, Option] = {
         Option(
             "jobs",
             "count",
-            4,
+            8,
             "How many uploads run at once (1: one after another). The first file of a new release always goes alone.",
             frozenset({CLI, PROJECT, HATCH, REPO}),
             minimum=1,
