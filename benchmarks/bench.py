@@ -15,13 +15,13 @@ Workloads:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,21 +131,52 @@ class Results:
         return statistics.median(getattr(sample, metric) for sample in self.samples[tool])
 
 
-def run(cmd: list[str], env: dict[str, str], cwd: Path) -> Sample:
-    """Run one publish; its wall time, CPU time and peak memory from the kernel's accounting of that process."""
-    with tempfile.TemporaryFile() as errors:
+# Runs each command and reports its kernel accounting. It is started first, while this process is still small:
+# a child's peak memory (max RSS) counts what it inherited before exec, so children must come from a small process.
+SPAWNER = """
+import json, os, subprocess, sys, tempfile, time
+for line in sys.stdin:
+    job = json.loads(line)
+    with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
-        process = subprocess.Popen(cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=errors, stderr=errors)
+        process = subprocess.Popen(job["cmd"], env=job["env"], cwd=job["cwd"], stdin=subprocess.DEVNULL,
+                                   stdout=output, stderr=output)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            errors.seek(0)
-            message = (
-                f"{' '.join(cmd[:4])} failed ({process.returncode}):\n{errors.read().decode(errors='replace')[-2000:]}"
-            )
+        output.seek(0)
+        text = output.read().decode(errors="replace")[-2000:]
+    code = os.waitstatus_to_exitcode(status)
+    print(json.dumps({"code": code, "output": text, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+                      "rss_mib": usage.ru_maxrss / 1024}), flush=True)
+"""
+
+
+class Spawner:
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SPAWNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def run(self, cmd: list[str], env: dict[str, str], cwd: Path) -> Sample:
+        """Run one publish; its wall time, CPU time and peak memory from the kernel's accounting of that process."""
+        self.process.stdin.write(json.dumps({"cmd": cmd, "env": env, "cwd": str(cwd)}) + "\n")  # type: ignore[union-attr]
+        self.process.stdin.flush()  # type: ignore[union-attr]
+        result = json.loads(self.process.stdout.readline())  # type: ignore[union-attr]
+        if result["code"] != 0:
+            message = f"{' '.join(cmd[:4])} failed ({result['code']}):\n{result['output']}"
             raise RuntimeError(message)
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+        return Sample(result["wall"], result["cpu"], result["rss_mib"])
+
+    def close(self) -> None:
+        self.process.stdin.close()  # type: ignore[union-attr]
+        self.process.wait()
+
+
+SPAWNER_PROCESS: list[Spawner] = []  # started first thing in main()
+
+
+def run(cmd: list[str], env: dict[str, str], cwd: Path) -> Sample:
+    return SPAWNER_PROCESS[0].run(cmd, env, cwd)
 
 
 def environment(home: Path) -> dict[str, str]:
@@ -218,6 +249,7 @@ def main() -> int:
     parser.add_argument("--workloads", default="many,big,devpi,republish")
     parser.add_argument("--tools", default=",".join((OURS, *PEERS)))
     args = parser.parse_args()
+    SPAWNER_PROCESS.append(Spawner())
     tools = args.tools.split(",")
     workloads = args.workloads.split(",")
 
@@ -255,6 +287,7 @@ def main() -> int:
                     results = compare("republish", tools, args.runs, many, devpi.url, devpi.simple_url, env, work)
                     reports += [table(f"re-publishing {len(many)} files already on devpi-server", results), ""]
         shutil.rmtree(work / "many", ignore_errors=True)
+    SPAWNER_PROCESS[0].close()
     print("\n".join(reports))
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 from dataclasses import dataclass, field
@@ -99,6 +100,11 @@ def find_artifacts(paths: Iterable[str], root: Path, passed_over: list[Path] | N
         message = f"No wheels or source distributions found in {where}"
         raise PublishError(message)
     return list(found)
+
+
+def find_attestations(artifact: Path) -> list[Path]:
+    """The attestation files of an artifact: `<artifact file name>.<kind>.attestation` in its directory."""
+    return sorted(artifact.parent.glob(glob.escape(artifact.name) + ".*.attestation"))
 
 
 def _walk(directory: Path) -> Iterator[Path]:
@@ -299,14 +305,14 @@ def plan_order(artifacts: list[Artifact]) -> list[Artifact]:
 def read_batch(paths: list[Path], *, attestations: bool = True) -> list[Artifact]:
     """Read and check every file (and with `attestations`, the attestations beside it) before anything is uploaded;
     all problems are reported together."""
-    from hatch_custom_index.attestations import find_attestations, load_attestations
-
     artifacts: list[Artifact] = []
     problems: list[str] = []
     for path in paths:
         try:
             artifact = read_artifact(path)
             if attestations and find_attestations(path):
+                from hatch_custom_index.attestations import load_attestations
+
                 artifact.attestations = load_attestations(path, artifact.sha256)
         except PublishError as e:
             problems.append(str(e))

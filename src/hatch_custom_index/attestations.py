@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import glob
 import json
 from typing import TYPE_CHECKING, Any
 
+from hatch_custom_index.artifacts import find_attestations
 from hatch_custom_index.errors import PublishError
 
 if TYPE_CHECKING:
@@ -19,11 +19,6 @@ if TYPE_CHECKING:
 
 MAX_ATTESTATION_BYTES = 1024 * 1024
 IN_TOTO_STATEMENT = "https://in-toto.io/Statement/v1"
-
-
-def find_attestations(artifact: Path) -> list[Path]:
-    """The attestation files of an artifact: `<artifact file name>.<kind>.attestation` in its directory."""
-    return sorted(artifact.parent.glob(glob.escape(artifact.name) + ".*.attestation"))
 
 
 def load_attestations(artifact: Path, sha256: str) -> list[dict[str, Any]]:

@@ -10,13 +10,11 @@ prompt (hidden).
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from hatch_custom_index.errors import PublishError, Secret
 from hatch_custom_index.index import Credentials
-from hatch_custom_index.trusted import REMINT_MARGIN
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -83,7 +81,7 @@ class CredentialChain:
     def get(self) -> Credentials:
         """The credentials, resolved on first use; a minted token about to expire is replaced by a fresh one."""
         with self._lock:  # uploads run in threads; one of them re-mints, the others wait for it
-            if self.minted is not None and time.time() > self.minted.expires - REMINT_MARGIN:
+            if self.minted is not None and self.minted.expiring():
                 self.username = self.password = None
             if self.username is None or self.password is None:
                 self.username, self.password = self._resolve()

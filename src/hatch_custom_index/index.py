@@ -60,6 +60,7 @@ class IndexClient:
         self.notify = notify
         self.secrets = list(secrets)
         self._simple_url = repository.simple_url
+        self.is_devpi = False  # devpi-server says so in its answers' headers
         self._client: httpx2.Client | None = None
 
     @property
@@ -111,7 +112,8 @@ class IndexClient:
         self, url: str, project: str, credentials: Callable[[], Credentials | None], *, retry: bool = True
     ) -> tuple[dict[str, str | None], str | None]:
         response = self._get_simple(url, None, retry=retry)
-        if response.status_code == 404 and _is_devpi(response) and not self.repository.simple_url_configured:  # noqa: PLR2004
+        self.is_devpi = self.is_devpi or "x-devpi-server-version" in response.headers
+        if response.status_code == 404 and self.is_devpi and not self.repository.simple_url_configured:  # noqa: PLR2004
             self._simple_url = self.repository.url.rstrip("/") + "/+simple/"
             url = self.project_url(project)
             response = self._get_simple(url, None, retry=retry)
@@ -319,10 +321,6 @@ def different_file_message(artifact: Artifact, url: str) -> str:
         f"{artifact.name}: the index already holds a different file of that name ({redact_url(url)}); "
         "an index never replaces a file: release a new version"
     )
-
-
-def _is_devpi(response: httpx2.Response) -> bool:
-    return "x-devpi-server-version" in response.headers
 
 
 def _same_origin(left: str, right: str) -> bool:

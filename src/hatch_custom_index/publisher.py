@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +62,7 @@ class CustomIndexPublisher(PublisherInterface):
             if name not in {"user", "auth"}:
                 self.app.display_debug(f"{name} = {value.value!r} ({value.source})")
 
-        client = IndexClient(repository, notify=self.app.display_warning)
+        client = IndexClient(repository, notify=self._warn)
         chain = self._credential_chain(client, pypirc, no_prompt=bool(options.get("no_prompt")))
         try:
             to_upload = self._plan(batch, repository, client, chain)
@@ -77,6 +79,15 @@ class CustomIndexPublisher(PublisherInterface):
             raise PublishError(message, code)
         self._show_releases(batch, client)
 
+    @cached_property
+    def _output_lock(self) -> threading.Lock:
+        return threading.Lock()
+
+    def _warn(self, message: str) -> None:
+        """A warning that may come from an upload thread."""
+        with self._output_lock:
+            self.app.display_warning(message)
+
     def _credential_chain(self, client: IndexClient, pypirc: Pypirc | None, *, no_prompt: bool) -> CredentialChain:
         from hatch_custom_index.cache import UserCache
         from hatch_custom_index.credentials import CredentialChain
@@ -87,7 +98,7 @@ class CustomIndexPublisher(PublisherInterface):
         cache = UserCache(Path(self.cache_dir))
         if cache.warning:
             self.app.display_warning(f"Warning: {cache.warning}")
-        keyring = Keyring(repository.url, self.app.display_warning) if repository.get("keyring") else None
+        keyring = Keyring(repository.url, self._warn) if repository.get("keyring") else None
         prompter = None if no_prompt or not sys.stdin.isatty() else _HatchPrompter(self.app)
         trusted = TrustedPublishing(client, repository.get("trusted-publishing"), mask=_print_now)
         return CredentialChain(
@@ -142,21 +153,36 @@ class CustomIndexPublisher(PublisherInterface):
         self, batch: list[Artifact], to_upload: list[Artifact], client: IndexClient, chain: CredentialChain, root: Path
     ) -> tuple[int, str | None, int]:
         """Run the uploads; the number uploaded, the failure's message if any, and the exit code it deserves."""
+
+        def show(artifact: Artifact, status: str) -> None:
+            line = f"{_display_path(artifact.path, root)} ... {status}"
+            with self._output_lock:  # Hatch's console is shared with the upload threads' retry notices
+                if status == "success":
+                    self.app.display_success(line)
+                elif status == "already exists":
+                    self.app.display_warning(line)
+                else:
+                    self.app.display_error(line)
+
+        if not to_upload:  # the whole release is there already: nothing to run
+            for artifact in batch:
+                show(artifact, "already exists")
+            return 0, None, 0
+
         from hatch_custom_index.uploads import FAILED, ON_INDEX, UPLOADED, Uploader, UploadInterrupted
 
         def report(outcome: Outcome) -> None:
-            line = f"{_display_path(outcome.artifact.path, root)} ... {outcome.status}"
-            if outcome.status == UPLOADED:
-                self.app.display_success(line)
-            elif outcome.status in ON_INDEX:
-                self.app.display_warning(line)
-            else:
-                self.app.display_error(line)
+            show(outcome.artifact, outcome.status)
 
+        jobs = client.repository.settings["jobs"]
+        if client.is_devpi and jobs.source == "the default":
+            self.app.display_debug(
+                "devpi-server stores one upload at a time: uploading one after another (option `jobs`)"
+            )
         uploader = Uploader(
             client,
             chain,
-            jobs=client.repository.get("jobs"),
+            jobs=1 if client.is_devpi and jobs.source == "the default" else jobs.value,
             attach_attestations=lambda artifact: self._attach_attestations(artifact, client.repository, chain),
             report=report,
         )

@@ -32,6 +32,10 @@ class MintedToken:
     expires: float  # Unix time
     provider: str
 
+    def expiring(self) -> bool:
+        """Within a minute of its expiry: time to mint a fresh one before it lapses mid-upload."""
+        return time.time() > self.expires - REMINT_MARGIN
+
 
 def ci_provider(environ: dict[str, str] | os._Environ[str] = os.environ) -> str | None:
     """The CI whose identity token the `id` package can fetch here, if any."""

@@ -226,9 +226,10 @@ def test_first_publish_then_republish_on_devpi(sandbox, devpi):
     project = sandbox.project()
     built = project.build()
 
-    first = project.publish("-o", "repo=devpi", env={"HATCH_INDEX_AUTH": devpi.password})
+    first = project.publish("-o", "repo=devpi", env={"HATCH_INDEX_AUTH": devpi.password}, verbose=True)
 
     assert first.returncode == 0, first.output
+    assert "devpi-server stores one upload at a time: uploading one after another" in first.output
     assert devpi.files(project.name) == {path.name: sha256(path.read_bytes()) for path in built}
     release = devpi.project(project.name)["1.0.0"]
     assert release["classifiers"] == ["Programming Language :: Python :: 3", "Typing :: Typed"]
