@@ -199,6 +199,22 @@ class CredentialChain:
             "Prompting is off (`--no-prompt`, or no terminal)"
         )
 
+    def describe(self, *, interactive: bool) -> str:
+        """Where a real run would take the credentials from (for a dry run): found without prompting, without
+        minting a token, without saving anything. Starts with `none` when a real run would stop for lack of them."""
+        trusted, self.trusted = self.trusted, None
+        try:
+            username, password = self._resolve()
+        except PublishError as e:
+            if trusted is not None and trusted.mode != "never" and trusted.wanted(None):
+                return "trusted publishing (a real run exchanges the CI's identity token at the index)"
+            if interactive:
+                return "the interactive prompt"
+            return f"none: {e}"
+        finally:
+            self.trusted = trusted
+        return f"username from {username.source}, password from {password.source}"
+
     def sources(self) -> str:
         """`username from X, password from Y`, never the values."""
         if self.username is None or self.password is None:

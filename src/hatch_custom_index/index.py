@@ -52,12 +52,16 @@ class IndexClient:
         repository: Repository,
         *,
         notify: Callable[[str], None] = lambda _message: None,
+        debug: Callable[[str], None] = lambda _message: None,
+        verbosity: int = 0,
         secrets: tuple[Secret, ...] = (),
     ) -> None:
         self.repository = repository
         self.timeout: float = repository.get("timeout")
         self.retries: int = repository.get("retries")
         self.notify = notify
+        self.debug = debug
+        self.verbosity = verbosity
         self.secrets = list(secrets)
         self._simple_url = repository.simple_url
         self.is_devpi = False  # devpi-server says so in its answers' headers
@@ -240,16 +244,24 @@ class IndexClient:
         raise AssertionError  # pragma: no cover -- the loop returns or raises
 
     def _send(self, method: str, url: str, credentials: Credentials | None, **kwargs: Any) -> httpx2.Response:
-        """One request; the password is revealed only for it, and httpx2's errors pass through."""
+        """One request; the password is revealed only for it, and httpx2's errors pass through. `-v` shows each
+        request's method, URL and status; `-vv` also the body of a failure, scrubbed."""
         import httpx2
 
+        started = time.monotonic()
         if credentials is None:
-            return self.client.request(method, url, **kwargs)
-        auth = httpx2.BasicAuth(credentials.username, credentials.password.reveal())
-        try:
-            return self.client.request(method, url, auth=auth, **kwargs)
-        finally:
-            del auth  # no revealed secret lingers in this frame's locals for a debug traceback
+            response = self.client.request(method, url, **kwargs)
+        else:
+            auth = httpx2.BasicAuth(credentials.username, credentials.password.reveal())
+            try:
+                response = self.client.request(method, url, auth=auth, **kwargs)
+            finally:
+                del auth  # no revealed secret lingers in this frame's locals for a debug traceback
+        if self.verbosity >= 1:
+            self.debug(f"{method} {redact_url(url)} -> {response.status_code} ({time.monotonic() - started:.2f} s)")
+        if self.verbosity >= 2 and response.status_code >= 400:  # noqa: PLR2004
+            self.debug(f"  {response.status_code} body: {scrub(response.text[:4000], tuple(self.secrets))}")
+        return response
 
     def _retry_delay(self, attempt: int, response: httpx2.Response | None) -> float:
         """Exponential backoff with jitter, or the server's Retry-After when it asks for longer."""

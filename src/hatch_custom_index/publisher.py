@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,17 @@ from typing import TYPE_CHECKING, Any
 from hatch.publish.plugin.interface import PublisherInterface
 
 from hatch_custom_index.errors import INTERRUPTED, PublishError, redact_url
+from hatch_custom_index.report import (
+    EXISTS,
+    FAILED,
+    NOT_ATTEMPTED,
+    ON_INDEX,
+    REFUSED,
+    UPLOADED,
+    WOULD_UPLOAD,
+    Outcome,
+)
+from hatch_custom_index.report import INTERRUPTED as INTERRUPTED_UPLOAD
 from hatch_custom_index.settings import HATCH, PLUGIN_NAME, PROJECT
 
 if TYPE_CHECKING:
@@ -21,7 +33,6 @@ if TYPE_CHECKING:
     from hatch_custom_index.pypirc import Pypirc
     from hatch_custom_index.repositories import Repository
     from hatch_custom_index.settings import Layer
-    from hatch_custom_index.uploads import Outcome
 
 
 class CustomIndexPublisher(PublisherInterface):
@@ -62,22 +73,84 @@ class CustomIndexPublisher(PublisherInterface):
             if name not in {"user", "auth"}:
                 self.app.display_debug(f"{name} = {value.value!r} ({value.source})")
 
-        client = IndexClient(repository, notify=self._warn)
+        client = IndexClient(repository, notify=self._warn, debug=self._debug, verbosity=self.app.verbosity)
+        dry_run = repository.get("dry-run")
         chain = self._credential_chain(client, pypirc, no_prompt=bool(options.get("no_prompt")))
+        if dry_run:
+            chain.prompter = None  # a dry run asks nothing
+        started = time.monotonic()
         try:
-            to_upload = self._plan(batch, repository, client, chain)
+            to_upload, refused = self._plan(batch, repository, client, chain)
+            if dry_run:
+                self._dry_run(batch, to_upload, refused, chain, root)
+                return
+            if refused:
+                outcomes = [
+                    Outcome(a, REFUSED, refused[a.name]) if a.name in refused
+                    else Outcome(a, EXISTS if a not in to_upload else NOT_ATTEMPTED)
+                    for a in batch
+                ]  # fmt: skip
+                self._finish(outcomes, client, started)
+                message = "Nothing was uploaded:\n" + "\n".join(f"  - {problem}" for problem in refused.values())
+                raise PublishError(message)
             if to_upload or options.get("initialize_auth"):
                 client.secrets.append(chain.get().password)
                 self.app.display_debug(f"Credentials: {chain.sources()}")
-            uploaded, failure, code = self._upload(batch, to_upload, client, chain, root)
+            outcomes, failure, code = self._upload(batch, to_upload, client, chain, root)
         finally:
             client.close()
-        if uploaded or (options.get("initialize_auth") and failure is None):
-            chain.remember(self.app.display_warning)
+        if any(o.status == UPLOADED for o in outcomes) or (options.get("initialize_auth") and failure is None):
+            chain.remember(self._warn)
+        self._finish(outcomes, client, started)
         if failure is not None:
             message = f"{failure}\nCredentials: {chain.sources()}"
             raise PublishError(message, code)
         self._show_releases(batch, client)
+
+    def _finish(self, outcomes: list[Outcome], client: IndexClient, started: float) -> None:
+        """The summary line, and the reports: the JSON file (option `report`) and GitHub's step summary."""
+        from hatch_custom_index.report import summary, write_json, write_step_summary
+
+        seconds = time.monotonic() - started
+        self.app.display_info(summary(outcomes, seconds))
+        report = client.repository.settings["report"]
+        index_url = redact_url(client.repository.url)
+        if report.value:
+            write_json(Path(self.root, report.value), outcomes, index_url)
+        write_step_summary(outcomes, client.repository.display_name, seconds)
+
+    def _dry_run(
+        self,
+        batch: list[Artifact],
+        to_upload: list[Artifact],
+        refused: dict[str, str],
+        chain: CredentialChain,
+        root: Path,
+    ) -> None:
+        """What a real run would do, and stop: no upload, no prompt, nothing minted, nothing saved."""
+        self.app.display_info("Dry run: nothing is uploaded, nothing is saved")
+        for artifact in batch:
+            if artifact.name in refused:
+                status, note = REFUSED, refused[artifact.name]
+            elif artifact in to_upload:
+                status, note = WOULD_UPLOAD, f"{artifact.size / 1_000_000:.1f} MB"
+            else:
+                status, note = EXISTS, "skipped"
+            self.app.display_info(f"{_display_path(artifact.path, root)} ... {status} ({note})")
+        if refused:
+            message = "A real run would upload nothing: " + "; ".join(refused.values())
+            raise PublishError(message)
+        if to_upload:
+            where = chain.describe(interactive=self._interactive)
+            if where.startswith("none"):
+                message = f"A real run would stop before uploading: {where.removeprefix('none: ')}"
+                raise PublishError(message)
+            self.app.display_info(f"Credentials: {where}")
+
+    def _debug(self, message: str) -> None:
+        """A -v line that may come from an upload thread."""
+        with self._output_lock:
+            self.app.display_debug(message, level=1)
 
     @cached_property
     def _output_lock(self) -> threading.Lock:
@@ -99,7 +172,8 @@ class CustomIndexPublisher(PublisherInterface):
         if cache.warning:
             self.app.display_warning(f"Warning: {cache.warning}")
         keyring = Keyring(repository.url, self._warn) if repository.get("keyring") else None
-        prompter = None if no_prompt or not sys.stdin.isatty() else _HatchPrompter(self.app)
+        self._interactive = not no_prompt and sys.stdin.isatty()
+        prompter = _HatchPrompter(self.app) if self._interactive else None
         trusted = TrustedPublishing(client, repository.get("trusted-publishing"), mask=_print_now)
         return CredentialChain(
             repository, pypirc=pypirc, cache=cache, keyring=keyring, prompter=prompter, trusted=trusted
@@ -107,9 +181,9 @@ class CustomIndexPublisher(PublisherInterface):
 
     def _plan(
         self, batch: list[Artifact], repository: Repository, client: IndexClient, chain: CredentialChain
-    ) -> list[Artifact]:
-        """Which files to upload: those the index lacks. Files it holds already are skipped or refused, all before
-        the first upload."""
+    ) -> tuple[list[Artifact], dict[str, str]]:
+        """Which files to upload (those the index lacks), and which are refused (by name, with the reason): a
+        different file of that name on the index, or one already there while `skip-existing` is off."""
         from hatch_custom_index.artifacts import ensure_digests
         from hatch_custom_index.digests import DigestPrefetch
         from hatch_custom_index.index import different_file_message
@@ -133,46 +207,46 @@ class CustomIndexPublisher(PublisherInterface):
 
         # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
         ensure_digests([artifact for artifact in batch if existing[artifact.project].get(artifact.name)])
-        problems, to_upload = [], []
+        refused: dict[str, str] = {}
+        to_upload = []
         for artifact in batch:
             held = existing[artifact.project]
             if artifact.name not in held or held[artifact.name] is None:
                 # Not there, or listed without a sha256: the upload and its re-check by hash decide.
                 to_upload.append(artifact)
             elif held[artifact.name] != artifact.sha256:
-                problems.append(different_file_message(artifact, client.project_url(artifact.project)))
+                refused[artifact.name] = different_file_message(artifact, client.project_url(artifact.project))
             elif not repository.get("skip-existing"):
                 source = repository.settings["skip-existing"].source
-                problems.append(f"{artifact.name} is already on the index ({source} is false)")
-        if problems:
-            message = "Nothing was uploaded:\n" + "\n".join(f"  - {problem}" for problem in problems)
-            raise PublishError(message)
-        return to_upload
+                refused[artifact.name] = f"{artifact.name} is already on the index ({source} is false)"
+        return to_upload, refused
 
     def _upload(
         self, batch: list[Artifact], to_upload: list[Artifact], client: IndexClient, chain: CredentialChain, root: Path
-    ) -> tuple[int, str | None, int]:
-        """Run the uploads; the number uploaded, the failure's message if any, and the exit code it deserves."""
+    ) -> tuple[list[Outcome], str | None, int]:
+        """Run the uploads; every file's outcome, the failure's message if any, and the exit code it deserves."""
 
-        def show(artifact: Artifact, status: str) -> None:
+        def show(artifact: Artifact, status: str, seconds: float = 0.0) -> None:
             line = f"{_display_path(artifact.path, root)} ... {status}"
+            if seconds and self.app.verbosity >= 1:
+                line += f" ({seconds:.2f} s)"
             with self._output_lock:  # Hatch's console is shared with the upload threads' retry notices
-                if status == "success":
+                if status == UPLOADED:
                     self.app.display_success(line)
-                elif status == "already exists":
+                elif status == EXISTS:
                     self.app.display_warning(line)
                 else:
                     self.app.display_error(line)
 
         if not to_upload:  # the whole release is there already: nothing to run
             for artifact in batch:
-                show(artifact, "already exists")
-            return 0, None, 0
+                show(artifact, EXISTS)
+            return [Outcome(artifact, EXISTS) for artifact in batch], None, 0
 
-        from hatch_custom_index.uploads import FAILED, ON_INDEX, UPLOADED, Uploader, UploadInterrupted
+        from hatch_custom_index.uploads import Uploader, UploadInterrupted
 
         def report(outcome: Outcome) -> None:
-            show(outcome.artifact, outcome.status)
+            show(outcome.artifact, outcome.status, outcome.seconds)
 
         jobs = client.repository.settings["jobs"]
         if client.is_devpi and jobs.source == "the default":
@@ -190,7 +264,7 @@ class CustomIndexPublisher(PublisherInterface):
             outcomes = uploader.run(batch, to_upload)
         except UploadInterrupted as e:
             outcomes, code = e.outcomes, INTERRUPTED
-            cut = [o.artifact.name for o in outcomes if o.status == "interrupted"]
+            cut = [o.artifact.name for o in outcomes if o.status == INTERRUPTED_UPLOAD]
             message = "Interrupted" + (
                 f" while uploading {', '.join(cut)}: it may or may not have reached the index." if cut else "."
             )
@@ -201,15 +275,14 @@ class CustomIndexPublisher(PublisherInterface):
             message = "\n".join(
                 f"Uploading {o.artifact.name} to {client.repository.display_name} failed: {o.error}" for o in failed
             )
-        uploaded = sum(1 for o in outcomes if o.status == UPLOADED)
         if all(o.status in ON_INDEX for o in outcomes) and code != INTERRUPTED:
-            return uploaded, None, 0
+            return outcomes, None, 0
         on_index = [o.artifact.name for o in outcomes if o.status in ON_INDEX]
         missing = [_display_path(o.artifact.path, root) for o in outcomes if o.status not in ON_INDEX]
         if on_index:
             message += f"\nOn the index: {', '.join(on_index)}"
         message += f"\nNot on the index: {', '.join(missing)}"
-        return uploaded, message, code
+        return outcomes, message, code
 
     def _attach_attestations(self, artifact: Artifact, repository: Repository, chain: CredentialChain) -> bool:
         mode = repository.get("attestations")

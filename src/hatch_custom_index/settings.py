@@ -154,6 +154,22 @@ OPTIONS: dict[str, Option] = {
             choices=("auto", "true", "false"),
         ),
         Option(
+            "dry-run",
+            "bool",
+            False,
+            "Do everything up to the upload (settings, checks, what the index holds, where credentials would come "
+            "from) and show what would be uploaded, skipped or refused; upload and save nothing.",
+            frozenset({CLI, PROJECT, HATCH}),
+        ),
+        Option(
+            "report",
+            "path",
+            None,
+            "Write a JSON report there (relative to the project): one entry per file with its sha256, size, status "
+            "and error.",
+            frozenset({CLI, PROJECT, HATCH}),
+        ),
+        Option(
             "pypirc",
             "path",
             None,

@@ -4,11 +4,12 @@ outcomes reported in the plan's order, and no new upload started once one has fa
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hatch_custom_index.errors import PublishError
+from hatch_custom_index.report import EXISTS, FAILED, INTERRUPTED, NOT_ATTEMPTED, ON_INDEX, UPLOADED, Outcome
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -16,21 +17,6 @@ if TYPE_CHECKING:
     from hatch_custom_index.artifacts import Artifact
     from hatch_custom_index.credentials import CredentialChain
     from hatch_custom_index.index import IndexClient
-
-# Outcomes.
-UPLOADED = "success"
-EXISTS = "already exists"
-FAILED = "failed"
-INTERRUPTED = "interrupted"
-NOT_ATTEMPTED = "not attempted"
-ON_INDEX = frozenset({UPLOADED, EXISTS})
-
-
-@dataclass
-class Outcome:
-    artifact: Artifact
-    status: str
-    error: str | None = None
 
 
 class Uploader:
@@ -102,19 +88,20 @@ class Uploader:
         if self._stop.is_set():
             return Outcome(artifact, NOT_ATTEMPTED)
         self._running.add(artifact.name)
+        started = time.monotonic()
         try:
             credentials = self.chain.get()  # a minted token about to expire is minted afresh here
             self.client.secrets.append(credentials.password)
             result = self.client.upload(artifact, credentials, attestations=self.attach_attestations(artifact))
         except PublishError as e:
             self._stop.set()
-            return Outcome(artifact, FAILED, str(e))
+            return Outcome(artifact, FAILED, str(e), time.monotonic() - started)
         except Exception as e:  # noqa: BLE001 -- e.g. the connections closed under it by Ctrl-C
             self._stop.set()
             return Outcome(artifact, FAILED, type(e).__name__)
         finally:
             self._running.discard(artifact.name)
-        return Outcome(artifact, UPLOADED if result == UPLOADED else EXISTS)
+        return Outcome(artifact, UPLOADED if result == UPLOADED else EXISTS, seconds=time.monotonic() - started)
 
     def _first_of_each_new_release(
         self, batch: list[Artifact], to_upload: list[Artifact]

@@ -118,10 +118,12 @@ class Sandbox:
         make_project(root, name, version, extra=extra, payload=payload)
         return Project(name, root, self)
 
-    def command(self, *args: str, verbose: bool = False) -> list[str]:
-        return [sys.executable, "-m", "hatch", *(["-v"] if verbose else []), "publish", "-p", "custom-index", *args]
+    def command(self, *args: str, verbose: int = 0) -> list[str]:
+        """`hatch [-v|-vv] publish -p custom-index ARGS`."""
+        flags = ["-" + "v" * int(verbose)] if verbose else []
+        return [sys.executable, "-m", "hatch", *flags, "publish", "-p", "custom-index", *args]
 
-    def publish(self, project: Project, *args: str, env: dict[str, str] | None = None, verbose: bool = False) -> Result:
+    def publish(self, project: Project, *args: str, env: dict[str, str] | None = None, verbose: int = 0) -> Result:
         """Run `hatch [-v] publish -p custom-index ARGS` in the project, with no stdin.
 
         The redaction sweep: whatever happened, no known secret may appear in what it printed.
@@ -155,7 +157,7 @@ class Project:
     def build(self, targets: tuple[str, ...] = ("sdist", "wheel")) -> list[Path]:
         return build(self.root, targets)
 
-    def publish(self, *args: str, env: dict[str, str] | None = None, verbose: bool = False) -> Result:
+    def publish(self, *args: str, env: dict[str, str] | None = None, verbose: int = 0) -> Result:
         return self.sandbox.publish(self, *args, env=env, verbose=verbose)
 
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)  # noqa: S603
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def plugin_index(tmp_path_factory: pytest.TempPathFactory):
 def fresh_hatch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new virtual environment with Hatch and nothing of ours."""
     venv = tmp_path_factory.mktemp("venv") / "hatch"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)  # noqa: S603
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     hatch = venv / "bin" / "hatch"
     installed = run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "hatch"], venv, dict(os.environ))
     assert installed.returncode == 0, installed.stderr
@@ -60,7 +60,6 @@ def test_a_project_switches_the_plugin_on_with_env_requires(tmp_path, plugin_ind
         HATCH_DATA_DIR=str(home / "data"),
         HATCH_CACHE_DIR=str(home / "cache"),
         UV_EXTRA_INDEX_URL=plugin_index.simple_url,  # where Hatch's uv finds hatch-custom-index
-        UV_INDEX_STRATEGY="unsafe-best-match",
         PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
         HATCH_INDEX_AUTH=WAREHOUSE_TOKEN,
     )
@@ -81,5 +80,5 @@ def test_a_project_switches_the_plugin_on_with_env_requires(tmp_path, plugin_ind
 
     by_variable = run([str(fresh_hatch), "publish"], project, {**env, "HATCH_PUBLISHER": "custom-index"})
     assert by_variable.returncode == 0, by_variable.stderr + by_variable.stdout
-    assert by_variable.stderr.count("already exists") == 2  # noqa: PLR2004
+    assert by_variable.stderr.count("already exists") == 2
     assert WAREHOUSE_TOKEN not in published.stdout + published.stderr + by_variable.stdout + by_variable.stderr

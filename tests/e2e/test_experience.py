@@ -1,0 +1,145 @@
+"""What a person sees and what CI can read: the dry run, `-v`/`-vv`, the summary, the JSON report, the step summary."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from devtools.warehouse import Fault
+from tests.e2e.conftest import PYPISERVER_USERS, WAREHOUSE_TOKEN
+
+pytestmark = pytest.mark.e2e
+
+ALICE = PYPISERVER_USERS["alice"]
+
+
+@pytest.fixture
+def local(sandbox, pypiserver):
+    sandbox.write_config(f'[publish.custom-index.repos.local]\nurl = "{pypiserver.url}"\nuser = "alice"\n')
+    return pypiserver
+
+
+def test_a_dry_run_shows_the_plan_and_changes_nothing(sandbox, local):
+    project = sandbox.project()
+    sdist, wheel = project.build()
+    sandbox.write_keyring({local.url: {"alice": ALICE}})
+    before = local.files()
+
+    result = project.publish(
+        "-o", "repo=local", "-o", "dry-run=true", env={"PYTHON_KEYRING_BACKEND": "tests.keyring_backends.FileKeyring"}
+    )
+
+    assert result.returncode == 0, result.output
+    assert f"dist/{sdist.name} ... would upload" in result.output
+    assert f"dist/{wheel.name} ... would upload" in result.output
+    assert "Credentials: username from" in result.output
+    assert "password from keyring" in result.output
+    assert local.files() == before  # nothing was POSTed
+    assert not sandbox.user_cache.exists()
+    assert sandbox.keyring() == {local.url: {"alice": ALICE}}
+
+
+@pytest.mark.usefixtures("local")
+def test_a_dry_run_fails_when_a_real_run_would(sandbox):
+    project = sandbox.project()
+    project.build()
+
+    no_password = project.publish("-o", "repo=local", "-o", "dry-run=yes")
+
+    assert no_password.returncode == 1
+    assert "A real run would stop before uploading: No password or token for local" in no_password.output
+
+    assert project.publish("-o", "repo=local", "-o", f"auth={ALICE}").returncode == 0
+    rebuilt = sandbox.project(project.name, payload="other bytes")
+    rebuilt.build()
+
+    refused = project.publish("-o", "repo=local", "-o", "dry-run=1", "-o", f"auth={ALICE}")
+
+    assert refused.returncode == 1
+    assert "... refused" in refused.output
+    assert "A real run would upload nothing" in refused.output
+
+
+def test_verbose_shows_settings_sources_requests_and_times(sandbox, local):
+    project = sandbox.project()
+    project.build()
+
+    result = project.publish("-o", "repo=local", "-o", "timeout=30", env={"HATCH_INDEX_AUTH": ALICE}, verbose=True)
+
+    assert result.returncode == 0, result.output
+    assert "timeout = 30.0 (option `-o timeout`)" in result.output
+    assert "retries = 3 (the default)" in result.output
+    assert "repo = 'local' (option `-o repo`)" in result.output
+    assert f"GET {local.simple_url}{project.name}/ -> 404" in result.output
+    assert f"POST {local.url} -> 200" in result.output
+    assert "Credentials: username from Hatch config" in result.output
+    assert "password from environment variable HATCH_INDEX_AUTH" in result.output
+    assert " ... success (" in result.output  # the time per file
+
+
+def test_very_verbose_shows_a_failure_body_scrubbed(sandbox, warehouse):
+    sandbox.write_config(
+        f'[publish.custom-index.repos.wh]\nurl = "{warehouse.upload_url}"\nsimple-url = "{warehouse.simple_url}"\n'
+    )
+    project = sandbox.project()
+    project.build(("wheel",))
+    warehouse.state.faults.append(Fault("echo-auth"))
+    command = ["-o", "repo=wh"]
+
+    result = project.publish(*command, env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}, verbose=1)
+    assert "body:" not in result.output  # -v: no bodies
+
+    warehouse.state.faults.append(Fault("echo-auth"))
+    output = project.publish(*command, env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}, verbose=2).output
+    assert "400 body:" in output
+    assert "__token__:********" in output
+    assert WAREHOUSE_TOKEN not in output
+
+
+def test_the_report_matches_the_index(sandbox, local, tmp_path):
+    project = sandbox.project()
+    project.build()
+    report = tmp_path / "out" / "publish.json"
+    summary = tmp_path / "step-summary.md"
+
+    result = project.publish(
+        "-o",
+        "repo=local",
+        "-o",
+        f"report={report}",
+        env={"HATCH_INDEX_AUTH": ALICE, "GITHUB_STEP_SUMMARY": str(summary)},
+    )
+
+    assert result.returncode == 0, result.output
+    assert "2 uploaded (" in result.output
+    entries = json.loads(report.read_text())["files"]
+    held = local.files()
+    assert {entry["status"] for entry in entries} == {"success"}
+    for entry in entries:
+        name = entry["file"].rsplit("/", 1)[-1]
+        assert entry["sha256"] == hashlib.sha256(held[name]).hexdigest()
+        assert entry["size"] == len(held[name])
+        assert entry["project"] == project.name
+        assert entry["version"] == "1.0.0"
+        assert entry["error"] is None
+    table = summary.read_text()
+    assert "### Published to local" in table
+    assert table.count("| success |") == 2
+
+
+@pytest.mark.usefixtures("local")
+def test_the_report_is_written_when_the_publish_fails(sandbox, tmp_path):
+    project = sandbox.project()
+    project.build()
+    report = tmp_path / "publish.json"
+    wrong = "wrong-password-Uv71"
+
+    result = project.publish("-o", "repo=local", "-o", f"report={report}", env={"HATCH_INDEX_AUTH": wrong})
+
+    assert result.returncode == 1
+    entries = json.loads(report.read_text())["files"]
+    assert [entry["status"] for entry in entries] == ["failed", "not attempted"]
+    assert "403" in entries[0]["error"]
+    assert wrong not in report.read_text()
