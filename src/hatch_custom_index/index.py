@@ -149,9 +149,17 @@ class IndexClient:
 
     # --- uploads ----------------------------------------------------------------------------------------------------
 
-    def upload(self, artifact: Artifact, credentials: Credentials, *, attestations: bool = False) -> str:
+    def upload(
+        self,
+        artifact: Artifact,
+        credentials: Credentials,
+        *,
+        attestations: bool = False,
+        progress: Callable[[int | None], None] | None = None,
+    ) -> str:
         """Upload one file, retrying what failed on the way; UPLOADED or EXISTS, or a PublishError with the server's
-        message. Before sending again what may have reached the index, ask the index whether it holds the file."""
+        message. Before sending again what may have reached the index, ask the index whether it holds the file.
+        `progress` is told each attempt's start (None) and then the bytes of the file as they go."""
         import httpx2
 
         from hatch_custom_index.multipart import UploadBody
@@ -160,7 +168,9 @@ class IndexClient:
         url = self.repository.url
         for attempt in range(self.retries + 1):
             response, final = None, False
-            body = UploadBody(fields, artifact.path, artifact.name, artifact.digests)
+            if progress is not None:
+                progress(None)
+            body = UploadBody(fields, artifact.path, artifact.name, artifact.digests, progress)
             headers = {"Accept": UPLOAD_ACCEPT, "Content-Type": body.content_type, "Content-Length": str(body.length)}
             try:
                 response = self._send("POST", url, credentials, headers=headers, content=body)

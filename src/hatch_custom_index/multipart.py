@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from hatch_custom_index.digests import CHUNK_SIZE, DIGEST_FIELDS, HEX_LENGTH, Digester
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
 
@@ -22,9 +22,15 @@ class UploadBody:
     them all."""
 
     def __init__(
-        self, fields: list[tuple[str, str]], path: Path, filename: str, digests: dict[str, str] | None = None
+        self,
+        fields: list[tuple[str, str]],
+        path: Path,
+        filename: str,
+        digests: dict[str, str] | None = None,
+        on_chunk: Callable[[int], None] | None = None,
     ) -> None:
         self.boundary = os.urandom(16).hex()
+        self.on_chunk = on_chunk
         self.path = path
         self.digests = digests
         self._head = b"".join(self._part(name, value.encode()) for name, value in fields)
@@ -62,6 +68,8 @@ class UploadBody:
                     if digester is not None:
                         digester.update(chunk)
                     yield chunk
+                    if self.on_chunk is not None:
+                        self.on_chunk(len(chunk))
         finally:
             digests = {**known, **(digester.finish() if digester is not None else {})}
         if sent != self._size:

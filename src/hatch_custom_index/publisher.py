@@ -226,10 +226,15 @@ class CustomIndexPublisher(PublisherInterface):
     ) -> tuple[list[Outcome], str | None, int]:
         """Run the uploads; every file's outcome, the failure's message if any, and the exit code it deserves."""
 
+        live = None
+
         def show(artifact: Artifact, status: str, seconds: float = 0.0) -> None:
             line = f"{_display_path(artifact.path, root)} ... {status}"
             if seconds and self.app.verbosity >= 1:
                 line += f" ({seconds:.2f} s)"
+            if live is not None:  # above the bars
+                live.print(line, "green" if status == UPLOADED else "yellow" if status == EXISTS else "red")
+                return
             with self._output_lock:  # Hatch's console is shared with the upload threads' retry notices
                 if status == UPLOADED:
                     self.app.display_success(line)
@@ -243,6 +248,7 @@ class CustomIndexPublisher(PublisherInterface):
                 show(artifact, EXISTS)
             return [Outcome(artifact, EXISTS) for artifact in batch], None, 0
 
+        from hatch_custom_index.progress import wanted as progress_wanted
         from hatch_custom_index.uploads import Uploader, UploadInterrupted
 
         def report(outcome: Outcome) -> None:
@@ -261,7 +267,14 @@ class CustomIndexPublisher(PublisherInterface):
             report=report,
         )
         try:
-            outcomes = uploader.run(batch, to_upload)
+            if progress_wanted(self.app.verbosity):
+                from hatch_custom_index.progress import LiveProgress
+
+                with LiveProgress(to_upload) as live:
+                    uploader.progress = live
+                    outcomes = uploader.run(batch, to_upload)
+            else:
+                outcomes = uploader.run(batch, to_upload)
         except UploadInterrupted as e:
             outcomes, code = e.outcomes, INTERRUPTED
             cut = [o.artifact.name for o in outcomes if o.status == INTERRUPTED_UPLOAD]

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from hatch_custom_index.artifacts import Artifact
     from hatch_custom_index.credentials import CredentialChain
     from hatch_custom_index.index import IndexClient
+    from hatch_custom_index.progress import LiveProgress
 
 
 class Uploader:
@@ -30,12 +31,14 @@ class Uploader:
         jobs: int,
         attach_attestations: Callable[[Artifact], bool],
         report: Callable[[Outcome], None],
+        progress: LiveProgress | None = None,
     ) -> None:
         self.client = client
         self.chain = chain
         self.jobs = jobs
         self.attach_attestations = attach_attestations
         self.report = report
+        self.progress = progress
         self._stop = threading.Event()
         self._running: set[str] = set()
 
@@ -92,7 +95,12 @@ class Uploader:
         try:
             credentials = self.chain.get()  # a minted token about to expire is minted afresh here
             self.client.secrets.append(credentials.password)
-            result = self.client.upload(artifact, credentials, attestations=self.attach_attestations(artifact))
+            result = self.client.upload(
+                artifact,
+                credentials,
+                attestations=self.attach_attestations(artifact),
+                progress=self._progress_of(artifact) if self.progress is not None else None,
+            )
         except PublishError as e:
             self._stop.set()
             return Outcome(artifact, FAILED, str(e), time.monotonic() - started)
@@ -101,7 +109,20 @@ class Uploader:
             return Outcome(artifact, FAILED, type(e).__name__)
         finally:
             self._running.discard(artifact.name)
+            if self.progress is not None:
+                self.progress.finish(artifact)
         return Outcome(artifact, UPLOADED if result == UPLOADED else EXISTS, seconds=time.monotonic() - started)
+
+    def _progress_of(self, artifact: Artifact) -> Callable[[int | None], None]:
+        progress = self.progress
+
+        def update(sent: int | None) -> None:
+            if sent is None:
+                progress.start(artifact)  # type: ignore[union-attr]
+            else:
+                progress.advance(artifact, sent)  # type: ignore[union-attr]
+
+        return update
 
     def _first_of_each_new_release(
         self, batch: list[Artifact], to_upload: list[Artifact]

@@ -143,3 +143,68 @@ def test_the_report_is_written_when_the_publish_fails(sandbox, tmp_path):
     assert [entry["status"] for entry in entries] == ["failed", "not attempted"]
     assert "403" in entries[0]["error"]
     assert wrong not in report.read_text()
+
+
+def on_a_terminal(sandbox, project, *args: str, **env: str) -> str:
+    """Everything a terminal shows while the publish runs in a real pseudo-terminal."""
+    import io
+
+    import pexpect
+
+    command = sandbox.command(*args)
+    child = pexpect.spawn(
+        command[0],
+        command[1:],
+        cwd=str(project.root),
+        env={key: value for key, value in {**sandbox.env, "TERM": "xterm-256color", **env}.items() if value},
+        encoding="utf-8",
+        timeout=120,
+        dimensions=(40, 160),
+    )
+    child.logfile_read = io.StringIO()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.logfile_read.getvalue()
+    return child.logfile_read.getvalue()
+
+
+@pytest.fixture
+def slow_index(sandbox, warehouse):
+    warehouse.state.delay = 0.5
+    sandbox.write_config(
+        f'[publish.custom-index.repos.wh]\nurl = "{warehouse.upload_url}"\nsimple-url = "{warehouse.simple_url}"\n'
+    )
+    return warehouse
+
+
+@pytest.mark.usefixtures("slow_index")
+def test_a_terminal_gets_live_progress_bars(sandbox):
+    project = sandbox.project()
+    sdist, wheel = project.build()
+
+    screen = on_a_terminal(
+        sandbox, project, "-o", "repo=wh", "-o", "user=__token__", HATCH_INDEX_AUTH=WAREHOUSE_TOKEN, NO_COLOR=""
+    )
+
+    assert "━" in screen  # the bars
+    assert "2 files" in screen  # the whole batch's line
+    assert "kB" in screen  # bytes
+    assert f"dist/{sdist.name} ... success" in screen
+    assert f"dist/{wheel.name} ... success" in screen
+    assert WAREHOUSE_TOKEN not in screen
+
+
+@pytest.mark.usefixtures("slow_index")
+def test_plain_lines_for_a_dumb_terminal_and_for_pipes(sandbox):
+    project = sandbox.project()
+    project.build()
+    args = ("-o", "repo=wh", "-o", "user=__token__")
+
+    dumb = on_a_terminal(sandbox, project, *args, HATCH_INDEX_AUTH=WAREHOUSE_TOKEN, NO_COLOR="", TERM="dumb")
+    piped = project.publish(*args, env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN})
+
+    assert "━" not in dumb
+    assert "already exists" in dumb or "success" in dumb
+    assert piped.returncode == 0
+    assert "\x1b" not in piped.output  # no control characters in a CI log
+    assert piped.stderr.count(" ... already exists") == 2

@@ -1,0 +1,87 @@
+"""The live display on a terminal: a bar per running upload (bytes, rate, time left) and one for the whole batch.
+
+Used only when stderr is a terminal, Hatch is not quiet, and neither NO_COLOR nor TERM=dumb is set; otherwise each
+finished file is one plain line. Finished files are printed above the bars, in the plan's order.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hatch_custom_index.artifacts import Artifact
+
+
+def wanted(verbosity: int) -> bool:
+    return (
+        sys.stderr.isatty()
+        and verbosity >= 0
+        and not os.environ.get("NO_COLOR")
+        and os.environ.get("TERM", "") != "dumb"
+    )
+
+
+class LiveProgress:
+    """Thread-safe: the upload threads report bytes, the main thread prints the finished lines."""
+
+    def __init__(self, artifacts: list[Artifact]) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        self.console = Console(stderr=True, highlight=False)
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=True,
+        )
+        self._total = self._progress.add_task(f"{len(artifacts)} files", total=sum(a.size for a in artifacts))
+        self._tasks: dict[str, object] = {}
+        self._sent: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        self._progress.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._progress.stop()
+
+    def start(self, artifact: Artifact) -> None:
+        """A new attempt at this file: its bar starts from zero (a retry gives back what it had counted)."""
+        with self._lock:
+            task = self._tasks.get(artifact.name)
+            if task is None:
+                self._tasks[artifact.name] = self._progress.add_task(artifact.name, total=artifact.size)
+            else:
+                self._progress.reset(task, total=artifact.size)  # type: ignore[arg-type]
+                self._progress.advance(self._total, -self._sent.get(artifact.name, 0))
+            self._sent[artifact.name] = 0
+
+    def advance(self, artifact: Artifact, sent: int) -> None:
+        with self._lock:
+            self._sent[artifact.name] = self._sent.get(artifact.name, 0) + sent
+            self._progress.advance(self._tasks[artifact.name], sent)  # type: ignore[arg-type]
+            self._progress.advance(self._total, sent)
+
+    def finish(self, artifact: Artifact) -> None:
+        with self._lock:
+            task = self._tasks.pop(artifact.name, None)
+            if task is not None:
+                self._progress.remove_task(task)  # type: ignore[arg-type]
+
+    def print(self, line: str, style: str) -> None:
+        self.console.print(line, style=style, markup=False, overflow="ignore", crop=False)
