@@ -10,17 +10,17 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-HOST = "127.0.0.1"
+from devtools.background import HOST, BackgroundServer, answer
+
 CHUNK = 1024 * 1024
 
 
-class DiscardingServer:
+class DiscardingServer(BackgroundServer):
     """`with DiscardingServer(delay=0.4) as server:` then upload to `server.url`; `server.uploads` counts them."""
 
     def __init__(self, delay: float = 0.0) -> None:
         self.delay = delay
         self.uploads = 0
-        self.bytes = 0
         lock = threading.Lock()
         owner = self
 
@@ -31,42 +31,16 @@ class DiscardingServer:
                 pass
 
             def do_GET(self) -> None:
-                self._answer(404, b"Not Found")
+                answer(self, 404, b"Not Found")
 
             def do_POST(self) -> None:
                 remaining = int(self.headers.get("Content-Length", "0"))
-                received = 0
-                while remaining:
-                    chunk = self.rfile.read(min(remaining, CHUNK))
-                    if not chunk:
-                        break
+                while remaining and (chunk := self.rfile.read(min(remaining, CHUNK))):
                     remaining -= len(chunk)
-                    received += len(chunk)
-                if owner.delay:
-                    time.sleep(owner.delay)
+                time.sleep(owner.delay)
                 with lock:
                     owner.uploads += 1
-                    owner.bytes += received
-                self._answer(200, b"OK")
+                answer(self, 200, b"OK")
 
-            def _answer(self, status: int, body: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self._server = ThreadingHTTPServer((HOST, 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://{HOST}:{self._server.server_address[1]}/"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
+        super().__init__(ThreadingHTTPServer((HOST, 0), Handler))
+        self.url = f"http://{HOST}:{self.port}/"

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-HOST = "127.0.0.1"
+from devtools.background import HOST, BackgroundServer, answer
+
 GITHUB_CLAIMS = {
     "iss": "https://token.actions.githubusercontent.com",
     "sub": "repo:octo-org/octo-project:environment:release",
@@ -44,7 +44,7 @@ def jwt_claims(token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-class GitHubTokenServer:
+class GitHubTokenServer(BackgroundServer):
     """`with GitHubTokenServer("request-token") as github:` then `github.environ()` for the job's variables."""
 
     def __init__(self, request_token: str, claims: dict | None = None) -> None:
@@ -61,23 +61,13 @@ class GitHubTokenServer:
             def do_GET(self) -> None:
                 query = parse_qs(urlsplit(self.path).query)
                 if self.headers.get("Authorization") != f"bearer {server.request_token}":
-                    self._answer(401, {"message": "Bad credentials"})
+                    answer(self, 401, json.dumps({"message": "Bad credentials"}).encode(), "application/json")
                     return
                 audience = query.get("audience", ["https://github.com/octo-org"])[0]
-                self._answer(200, {"value": server.issue(audience)})
+                answer(self, 200, json.dumps({"value": server.issue(audience)}).encode(), "application/json")
 
-            def _answer(self, status: int, body: dict) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._server = ThreadingHTTPServer((HOST, 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://{HOST}:{self._server.server_address[1]}/token?api-version=2.0"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        super().__init__(ThreadingHTTPServer((HOST, 0), Handler))
+        self.url = f"http://{HOST}:{self.port}/token?api-version=2.0"
 
     def issue(self, audience: str) -> str:
         if self.replay_next and self.issued:
@@ -93,13 +83,3 @@ class GitHubTokenServer:
             "ACTIONS_ID_TOKEN_REQUEST_URL": self.url,
             "ACTIONS_ID_TOKEN_REQUEST_TOKEN": self.request_token,
         }
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import ssl
 
-HOST = "127.0.0.1"
+from devtools.background import HOST, BackgroundServer, answer
 
 
 @dataclass
@@ -126,13 +126,7 @@ class _Handler(BaseHTTPRequestHandler):
         reason: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        self.send_response(status, reason)
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        answer(self, status, body, content_type, headers, reason)
 
     def _route(self, method: str) -> str:
         """The request's path, recording it; an absolute URI (a proxied request) is reduced to its path."""
@@ -316,7 +310,7 @@ class _Server(ThreadingHTTPServer):
         """Injected resets and clients that time out are expected here: stay quiet."""
 
 
-class WarehouseServer:
+class WarehouseServer(BackgroundServer):
     """Start with `with WarehouseServer(token) as server:`; `server.upload_url`, `server.state.uploads`.
 
     With `tls` (an `ssl.SSLContext` for the server side) it speaks https; with `trusted_publisher` it serves PyPI's
@@ -327,24 +321,11 @@ class WarehouseServer:
         self, token: str, tls: ssl.SSLContext | None = None, trusted_publisher: TrustedPublisher | None = None
     ) -> None:
         self.state = Warehouse(token, trusted_publisher)
-        self._server = _Server((HOST, 0), _Handler)
-        self._server.state = self.state
+        server = _Server((HOST, 0), _Handler)
+        server.state = self.state
         if tls is not None:
-            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
-        port = self._server.server_address[1]
-        scheme = "https" if tls is not None else "http"
-        self.origin = f"{scheme}://{HOST}:{port}"
+            server.socket = tls.wrap_socket(server.socket, server_side=True)
+        super().__init__(server)
+        self.origin = f"{'https' if tls is not None else 'http'}://{HOST}:{self.port}"
         self.upload_url = f"{self.origin}/legacy/"
         self.simple_url = f"{self.origin}/simple/"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()

@@ -5,46 +5,20 @@ from __future__ import annotations
 import io
 import tarfile
 import zipfile
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hatchling.builders.sdist import SdistBuilder
-from hatchling.builders.wheel import WheelBuilder
+from devtools.projects import build as build_project
+from devtools.projects import make_project
 
-
-def make_project(root: Path, name: str = "demo-pkg", version: str = "1.2.0") -> Path:
-    """A tiny hatchling project at `root`."""
-    package = name.replace("-", "_")
-    (root / "src" / package).mkdir(parents=True, exist_ok=True)
-    (root / "src" / package / "__init__.py").write_text("", encoding="utf-8")
-    (root / "pyproject.toml").write_text(
-        f"""\
-[build-system]
-requires = ["hatchling"]
-build-backend = "hatchling.build"
-
-[project]
-name = "{name}"
-version = "{version}"
-requires-python = ">=3.8"
-keywords = ["demo", "test"]
-classifiers = ["Programming Language :: Python :: 3", "License :: OSI Approved :: MIT License"]
-dependencies = ["packaging>=20", "httpx2"]
-
-[project.urls]
-Homepage = "https://example.com/demo"
-Source = "https://example.com/demo/src"
-""",
-        encoding="utf-8",
-    )
-    return root
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def build(root: Path, out: Path, name: str = "demo-pkg", version: str = "1.2.0") -> tuple[Path, Path]:
     """Build a wheel and an sdist of a tiny project into `out`; returns (wheel, sdist)."""
     make_project(root, name, version)
-    (wheel,) = WheelBuilder(str(root)).build(directory=str(out))
-    (sdist,) = SdistBuilder(str(root)).build(directory=str(out))
-    return Path(wheel), Path(sdist)
+    wheel, sdist = build_project(root, ("wheel", "sdist"), out)
+    return wheel, sdist
 
 
 def metadata_text(name: str = "demo-pkg", version: str = "1.2.0", metadata_version: str = "2.4") -> str:
