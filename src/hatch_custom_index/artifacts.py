@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from hatch_custom_index.errors import PublishError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 WHEEL_SUFFIX = ".whl"
@@ -150,68 +150,70 @@ def read_artifact(path: Path) -> Artifact:
 
 
 def _read_wheel_metadata(path: Path, name: str, version: str) -> bytes:
-    import zipfile
-
     from packaging.utils import canonicalize_name, canonicalize_version
 
-    try:
-        with zipfile.ZipFile(path) as archive:
-            wanted = (canonicalize_name(name), canonicalize_version(version))
-            for entry in archive.infolist():
-                parts = entry.filename.split("/")
-                if len(parts) != 2 or parts[1] != "METADATA" or not parts[0].endswith(".dist-info"):  # noqa: PLR2004
-                    continue
-                dist_name, _, dist_version = parts[0][: -len(".dist-info")].rpartition("-")
-                if (canonicalize_name(dist_name), canonicalize_version(dist_version)) == wanted:
-                    with archive.open(entry) as stream:
-                        return _bounded_read(stream, path, entry.filename)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:
-        message = f"{path}: not a readable wheel (a zip archive): {_reason(e)}"
-        raise PublishError(message) from None
-    message = f"{path}: the wheel has no `{path.name.split('-', 1)[0]}-{version}.dist-info/METADATA`; rebuild it"
-    raise PublishError(message)
+    wanted = (canonicalize_name(name), canonicalize_version(version))
+
+    def is_metadata(parts: list[str]) -> bool:
+        if len(parts) != 2 or parts[1] != "METADATA" or not parts[0].endswith(".dist-info"):  # noqa: PLR2004
+            return False
+        dist_name, _, dist_version = parts[0][: -len(".dist-info")].rpartition("-")
+        return (canonicalize_name(dist_name), canonicalize_version(dist_version)) == wanted
+
+    found = _read_zip_member(path, is_metadata, "wheel")
+    if found is None:
+        message = f"{path}: the wheel has no `{path.name.split('-', 1)[0]}-{version}.dist-info/METADATA`; rebuild it"
+        raise PublishError(message)
+    return found
 
 
 def _read_sdist_metadata(path: Path) -> bytes:
-    if path.name.endswith(".zip"):
-        return _read_zip_sdist_metadata(path)
-    import tarfile
-    import zlib
+    def is_pkg_info(parts: list[str]) -> bool:
+        return len(parts) == 2 and parts[1] == "PKG-INFO"  # noqa: PLR2004
 
-    found: bytes | None = None
-    try:
-        with tarfile.open(path, mode="r:gz") as archive:
-            # Read to the end even after PKG-INFO: a file cut off later is still broken, and the index would refuse it.
-            for member in archive:
-                parts = member.name.split("/")
-                if found is None and len(parts) == 2 and parts[1] == "PKG-INFO" and member.isfile():  # noqa: PLR2004
-                    stream = archive.extractfile(member)
-                    if stream is not None:
-                        found = _bounded_read(stream, path, member.name)
-    except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error) as e:
-        message = f"{path}: not a readable source distribution (a gzip-compressed tar archive): {_reason(e)}"
-        raise PublishError(message) from None
+    if path.name.endswith(".zip"):
+        found = _read_zip_member(path, is_pkg_info, "source distribution")
+    else:
+        found = _read_tar_member(path, is_pkg_info)
     if found is None:
         message = f"{path}: the source distribution has no top-level `PKG-INFO`; rebuild it"
         raise PublishError(message)
     return found
 
 
-def _read_zip_sdist_metadata(path: Path) -> bytes:
+def _read_tar_member(path: Path, wanted: Callable[[list[str]], bool]) -> bytes | None:
+    """Like `_read_zip_member` for a .tar.gz, read to the end: an archive cut off after the member is still broken."""
+    import tarfile
+    import zlib
+
+    found: bytes | None = None
+    try:
+        with tarfile.open(path, mode="r:gz") as archive:
+            for member in archive:
+                if found is None and member.isfile() and wanted(member.name.split("/")):
+                    stream = archive.extractfile(member)
+                    if stream is not None:
+                        found = _bounded_read(stream, path, member.name)
+    except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error) as e:
+        message = f"{path}: not a readable source distribution (a gzip-compressed tar archive): {_reason(e)}"
+        raise PublishError(message) from None
+    return found
+
+
+def _read_zip_member(path: Path, wanted: Callable[[list[str]], bool], kind: str) -> bytes | None:
+    """The first member whose path parts are `wanted`, read with a bound; None when there is none."""
     import zipfile
 
     try:
         with zipfile.ZipFile(path) as archive:
             for entry in archive.infolist():
-                parts = entry.filename.split("/")
-                if len(parts) == 2 and parts[1] == "PKG-INFO":  # noqa: PLR2004
+                if wanted(entry.filename.split("/")):
                     with archive.open(entry) as stream:
                         return _bounded_read(stream, path, entry.filename)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:
-        message = f"{path}: not a readable source distribution (a zip archive): {_reason(e)}"
+        message = f"{path}: not a readable {kind} (a zip archive): {_reason(e)}"
         raise PublishError(message) from None
-    message = f"{path}: the source distribution has no top-level `PKG-INFO`; rebuild it"
-    raise PublishError(message)
+    return None
 
 
 def _bounded_read(stream: Any, path: Path, member: str) -> bytes:
