@@ -1,0 +1,28 @@
+"""The README's quick start: `hatch run demo:publish` runs this script; it must publish this project and show it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+DEMO = Path(__file__).resolve().parent.parent.parent / "demo" / "publish.py"
+
+
+def test_the_quick_start_demo_publishes_this_project(tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HATCH_")}
+    env.update(HOME=str(tmp_path), PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring", NO_COLOR="1")
+
+    result = subprocess.run(
+        [sys.executable, str(DEMO)], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("(listed)") == 2
+    assert "NOT listed" not in result.stdout
+    assert "... success" in result.stderr
