@@ -78,7 +78,8 @@ class Warehouse:
     """The server's state: accepted uploads, files by name, the token it accepts, faults to make, requests seen."""
 
     token: str
-    trusted_publisher: TrustedPublisher | None = None  # None: the index serves no trusted publishing (404)
+    trusted_publisher: TrustedPublisher | None = None  # None: the index serves no trusted publishing
+    oidc_disabled_status: int = 404  # what the OIDC endpoints answer then (PyPI: 403 when an admin turned it off)
     minted: dict[str, float] = field(default_factory=dict)  # minted token -> expiry
     used_jtis: set[str] = field(default_factory=set)
     uploads: list[Upload] = field(default_factory=list)
@@ -148,7 +149,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/_/oidc/audience":
             publisher = state.trusted_publisher
             if publisher is None:
-                self._json_error(404, "Trusted publishing is not enabled on this index")
+                self._json_error(state.oidc_disabled_status, "Trusted publishing is not enabled on this index")
             else:
                 self._send(200, json.dumps({"audience": publisher.audience}).encode(), "application/json")
             return
@@ -238,7 +239,7 @@ class _Handler(BaseHTTPRequestHandler):
         """PyPI's mint-token: one upload token per identity token, 422 with its error shape otherwise."""
         state, publisher = self.server.state, self.server.state.trusted_publisher
         if publisher is None:
-            self._json_error(404, "Trusted publishing is not enabled on this index")
+            self._json_error(state.oidc_disabled_status, "Trusted publishing is not enabled on this index")
             return
         try:
             token = json.loads(body)["token"]

@@ -102,8 +102,10 @@ def test_never_skips_and_always_without_ci_fails_with_the_reason(sandbox, index,
     assert index.state.uploads == []
 
 
-def test_an_index_without_trusted_publishing(sandbox, github):
+@pytest.mark.parametrize("status", [403, 404])
+def test_an_index_without_trusted_publishing(sandbox, github, status):
     with WarehouseServer(WAREHOUSE_TOKEN) as plain:
+        plain.state.oidc_disabled_status = status
         configure(sandbox, plain)
         project = sandbox.project()
         project.build(("wheel",))
@@ -112,7 +114,7 @@ def test_an_index_without_trusted_publishing(sandbox, github):
         always = project.publish("-o", "repo=pypi-like", "-o", "trusted-publishing=always", env=github.environ())
 
     assert auto.returncode == 1
-    assert "this index does not support trusted publishing" in auto.output
+    assert f"this index does not support trusted publishing ({plain.origin}/_/oidc/audience: {status})" in auto.output
     assert "No password or token for pypi-like" in auto.output
     assert always.returncode == 1
     assert "this index does not support trusted publishing" in always.output
