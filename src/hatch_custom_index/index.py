@@ -249,7 +249,8 @@ class IndexClient:
                     return response
                 error = self.describe(response)
             delay = self._retry_delay(attempt, response)
-            self.notify(f"{redact_url(url)}: {error}; retrying in {delay:.1f} s ({attempt + 1} of {retries})")
+            where = "" if redact_url(url) in error else f"{redact_url(url)}: "  # a network error names it already
+            self.notify(f"{where}{error}; retrying in {delay:.1f} s ({attempt + 1} of {retries})")
             time.sleep(delay)
         raise AssertionError  # pragma: no cover -- the loop returns or raises
 
