@@ -80,6 +80,7 @@ class Warehouse:
     token: str
     trusted_publisher: TrustedPublisher | None = None  # None: the index serves no trusted publishing
     oidc_disabled_status: int = 404  # what the OIDC endpoints answer then (PyPI: 403 when an admin turned it off)
+    private_reads: bool = False  # the simple API wants credentials too, as a private index's does
     minted: dict[str, float] = field(default_factory=dict)  # minted token -> expiry
     used_jtis: set[str] = field(default_factory=set)
     uploads: list[Upload] = field(default_factory=list)
@@ -157,6 +158,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"<html><body><h1>Sign in</h1><form>...</form></body></html>", "text/html")
             return
         parts = path.strip("/").split("/")
+        if state.private_reads and not self.headers.get("Authorization"):
+            self._send(401, b"Unauthorized", headers={"WWW-Authenticate": 'Basic realm="index"'})
+            return
         if len(parts) == 2 and parts[0] == "simple":  # noqa: PLR2004
             with state.lock:
                 files = dict(state.files.get(parts[1], {}))

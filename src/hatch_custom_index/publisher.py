@@ -79,12 +79,14 @@ class CustomIndexPublisher(PublisherInterface):
         client = IndexClient(repository, notify=self._warn, debug=self._debug, verbosity=self.app.verbosity)
         dry_run = repository.get("dry-run")
         chain = self._credential_chain(client, pypirc, no_prompt=bool(options.get("no_prompt")))
-        if dry_run:
-            chain.prompter = None  # a dry run asks nothing
+        trusted = chain.trusted
+        if dry_run:  # a dry run asks nothing and mints nothing, even for an index that refuses anonymous reads
+            chain.prompter = chain.trusted = None
         started = time.monotonic()
         try:
             to_upload, refused = self._plan(batch, repository, client, chain)
             if dry_run:
+                chain.trusted = trusted  # only to say whether a real run would use it
                 self._dry_run(batch, to_upload, refused, chain, root)
                 return
             if refused:

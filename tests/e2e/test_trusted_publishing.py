@@ -281,3 +281,21 @@ def test_a_broken_attestation_file_is_named(sandbox, index, attested):
     assert result.returncode == 1
     assert "sampleproject-3.0.0.tar.gz.other.attestation: not a PEP 740 attestation" in result.output
     assert index.state.uploads == []
+
+
+def test_a_dry_run_says_trusted_publishing_would_be_used_and_mints_nothing(sandbox, index, github):
+    index.state.private_reads = True  # even reading what the index holds needs credentials
+    configure(sandbox, index)
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-o", "repo=pypi-like", "-o", "dry-run=true", env=github.environ())
+
+    assert result.returncode == 0, result.output
+    assert (
+        "Credentials: trusted publishing (a real run exchanges the CI's identity token at the index)" in result.output
+    )
+    assert "... would upload" in result.output
+    assert github.issued == []
+    assert minted_tokens(index) == []
+    assert index.state.uploads == []
