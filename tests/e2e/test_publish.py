@@ -330,3 +330,22 @@ def test_the_server_message_is_shown_and_a_token_in_it_is_scrubbed(sandbox, ware
     assert "Username/Password authentication is no longer supported" in result.output
     assert leaked not in result.output
     assert warehouse.state.uploads == []
+
+
+def test_an_index_that_wants_credentials_to_read_gets_them_from_its_own_host(sandbox, warehouse):
+    warehouse.state.private_reads = True
+    sandbox.write_config(
+        f'[publish.custom-index.repos.private]\nurl = "{warehouse.upload_url}"\nsimple-url = "{warehouse.simple_url}"\n'
+    )
+    project = sandbox.project()
+    project.build()
+    env = {"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}
+
+    first = project.publish("-o", "repo=private", env=env)
+    again = project.publish("-o", "repo=private", env=env, verbose=1)
+
+    assert first.returncode == 0, first.output
+    assert again.returncode == 0, again.output
+    assert again.stderr.count("... already exists") == 2
+    assert f"GET {warehouse.simple_url}{project.name}/ -> 401" in again.output
+    assert f"GET {warehouse.simple_url}{project.name}/ -> 200" in again.output
