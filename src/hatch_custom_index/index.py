@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from hatch_custom_index.__about__ import __version__
 from hatch_custom_index.errors import PublishError, Secret, redact_url, scrub
+from hatch_custom_index.report import EXISTS, UPLOADED
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,11 +38,6 @@ class Credentials:
 
     username: str
     password: Secret
-
-
-# What an upload ended as.
-UPLOADED = "success"
-EXISTS = "already exists"
 
 
 class IndexClient:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -9,7 +10,9 @@ import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pexpect
 import pytest
 
 from devtools.projects import build, make_project
@@ -45,6 +48,13 @@ def devpi(tmp_path_factory: pytest.TempPathFactory):
 def warehouse():
     with WarehouseServer(WAREHOUSE_TOKEN) as server:
         yield server
+
+
+def finish(child: pexpect.spawn) -> tuple[int | None, str]:
+    """Wait for a spawned publish to end: its exit code and everything the terminal showed."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus, child.logfile_read.getvalue()
 
 
 def secrets_of(args: tuple[str, ...], env: dict[str, str]) -> set[str]:
@@ -122,6 +132,17 @@ class Sandbox:
         """`hatch [-v|-vv] publish -p custom-index ARGS`."""
         flags = ["-" + "v" * int(verbose)] if verbose else []
         return [sys.executable, "-m", "hatch", *flags, "publish", "-p", "custom-index", *args]
+
+    def spawn(self, project: Project, *args: str, env: dict[str, str] | None = None, **options: Any) -> pexpect.spawn:
+        """`hatch publish -p custom-index ARGS` in a real pseudo-terminal; an empty value in `env` removes that
+        variable. `child.logfile_read` collects the whole screen, prompts and echoes included."""
+        command = self.command(*args)
+        merged = {key: value for key, value in {**self.env, **(env or {})}.items() if value}
+        child = pexpect.spawn(
+            command[0], command[1:], cwd=str(project.root), env=merged, encoding="utf-8", timeout=120, **options
+        )
+        child.logfile_read = io.StringIO()
+        return child
 
     def publish(self, project: Project, *args: str, env: dict[str, str] | None = None, verbose: int = 0) -> Result:
         """Run `hatch [-v] publish -p custom-index ARGS` in the project, with no stdin.

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from devtools.warehouse import Fault
-from tests.e2e.conftest import PYPISERVER_USERS, WAREHOUSE_TOKEN
+from tests.e2e.conftest import PYPISERVER_USERS, WAREHOUSE_TOKEN, finish
 
 pytestmark = pytest.mark.e2e
 
@@ -147,25 +147,10 @@ def test_the_report_is_written_when_the_publish_fails(sandbox, tmp_path):
 
 def on_a_terminal(sandbox, project, *args: str, **env: str) -> str:
     """Everything a terminal shows while the publish runs in a real pseudo-terminal."""
-    import io
-
-    import pexpect
-
-    command = sandbox.command(*args)
-    child = pexpect.spawn(
-        command[0],
-        command[1:],
-        cwd=str(project.root),
-        env={key: value for key, value in {**sandbox.env, "TERM": "xterm-256color", **env}.items() if value},
-        encoding="utf-8",
-        timeout=120,
-        dimensions=(40, 160),
-    )
-    child.logfile_read = io.StringIO()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0, child.logfile_read.getvalue()
-    return child.logfile_read.getvalue()
+    child = sandbox.spawn(project, *args, env={"TERM": "xterm-256color", **env}, dimensions=(40, 160))
+    code, screen = finish(child)
+    assert code == 0, screen
+    return screen
 
 
 @pytest.fixture

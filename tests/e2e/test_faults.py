@@ -9,12 +9,11 @@ import signal
 import ssl
 import time
 
-import pexpect
 import pytest
 import trustme
 
 from devtools.warehouse import Fault, WarehouseServer
-from tests.e2e.conftest import WAREHOUSE_TOKEN
+from tests.e2e.conftest import WAREHOUSE_TOKEN, finish
 
 pytestmark = pytest.mark.e2e
 
@@ -281,25 +280,17 @@ def test_ctrl_c_during_an_upload_stops_cleanly(sandbox, warehouse):
     project = sandbox.project()
     project.build()
     warehouse.state.faults += [Fault("none"), Fault("stall", seconds=30)]  # the sdist lands, the wheel hangs
-    command = sandbox.command("-o", "repo=warehouse", "-o", "user=__token__")
-    child = pexpect.spawn(
-        command[0],
-        command[1:],
-        cwd=str(project.root),
-        env={**sandbox.env, "HATCH_INDEX_AUTH": WAREHOUSE_TOKEN},
-        encoding="utf-8",
-        timeout=60,
+    child = sandbox.spawn(
+        project, "-o", "repo=warehouse", "-o", "user=__token__", env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}
     )
     child.expect_exact(".tar.gz ... success")
     deadline = time.monotonic() + 20
     while posts(warehouse) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     child.kill(signal.SIGINT)
-    child.expect(pexpect.EOF)
-    output = child.before
-    child.close()
+    code, output = finish(child)
 
-    assert child.exitstatus == 130
+    assert code == 130
     assert "Interrupted" in output
     assert ".tar.gz" in output.split("On the index:", 1)[1]
     assert "Not on the index:" in output

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import json
 import stat
+from typing import TYPE_CHECKING
 
-import pexpect
 import pytest
 
 from tests.e2e.conftest import PYPISERVER_USERS as PW
+from tests.e2e.conftest import finish
+
+if TYPE_CHECKING:
+    import pexpect
 
 pytestmark = pytest.mark.e2e
 
@@ -17,18 +20,7 @@ FILE_KEYRING = "tests.keyring_backends.FileKeyring"
 
 
 def spawn(sandbox, project, *args: str, backend: str = FILE_KEYRING) -> pexpect.spawn:
-    command = sandbox.command("-o", "repo=local", *args)
-    env = {**sandbox.env, "PYTHON_KEYRING_BACKEND": backend}
-    child = pexpect.spawn(command[0], command[1:], cwd=str(project.root), env=env, encoding="utf-8", timeout=120)
-    child.logfile_read = io.StringIO()  # the whole screen, prompts and echoes included
-    return child
-
-
-def finish(child: pexpect.spawn) -> tuple[int, str]:
-    """The exit code and everything the terminal showed."""
-    child.expect(pexpect.EOF)
-    child.close()
-    return child.exitstatus, child.logfile_read.getvalue()
+    return sandbox.spawn(project, "-o", "repo=local", *args, env={"PYTHON_KEYRING_BACKEND": backend})
 
 
 @pytest.fixture
