@@ -14,7 +14,10 @@ if TYPE_CHECKING:
 
 
 def ssl_context(repository: Repository) -> ssl.SSLContext | bool:
-    """The verification httpx2 should use: True (the default trust store) unless a CA or client cert is set."""
+    """The verification httpx2 should use: True (the default trust store) unless a CA or client cert is set, and a
+    context that trusts nothing when every URL of the repository is plain http."""
+    import ssl
+
     ca_cert = repository.settings["ca-cert"]
     client_cert = repository.settings["client-cert"]
     client_key = repository.settings["client-key"]
@@ -22,9 +25,11 @@ def ssl_context(repository: Repository) -> ssl.SSLContext | bool:
         if client_key.value:
             message = f"{client_key.source} is set, but `client-cert` is not; give the certificate too"
             raise PublishError(message)
+        if not uses_tls(repository):
+            # Redirects are not followed, so no TLS connection can be made: loading the trust store would cost 20 ms
+            # and 1 MiB for nothing. A context without trust anchors refuses every TLS peer if one ever is.
+            return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         return True
-
-    import ssl
 
     import httpx2
 
@@ -43,6 +48,12 @@ def ssl_context(repository: Repository) -> ssl.SSLContext | bool:
             )
             raise PublishError(message) from None
     return context
+
+
+def uses_tls(repository: Repository) -> bool:
+    """Whether a request of this repository can go to an https URL: the upload URL and the simple API's (the only
+    origins contacted; trusted publishing asks the upload URL's)."""
+    return any(url.lower().startswith("https:") for url in (repository.url, repository.simple_url))
 
 
 def _reason(error: OSError | Exception) -> str:
