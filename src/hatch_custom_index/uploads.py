@@ -3,16 +3,16 @@ outcomes reported in the plan's order, and no new upload started once one has fa
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING
 
 from hatch_custom_index.errors import PublishError
-from hatch_custom_index.report import EXISTS, FAILED, INTERRUPTED, NOT_ATTEMPTED, ON_INDEX, UPLOADED, Outcome
+from hatch_custom_index.report import EXISTS, FAILED, INTERRUPTED, NOT_ATTEMPTED, UPLOADED, Outcome
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from hatch_custom_index.artifacts import Artifact
     from hatch_custom_index.credentials import CredentialChain
@@ -40,7 +40,8 @@ class Uploader:
         self.report = report
         self.progress = progress
         self._stop = threading.Event()
-        self._running: set[str] = set()
+        self._started: set[str] = set()
+        self._done: queue.SimpleQueue[Outcome] = queue.SimpleQueue()  # the concurrent uploads' outcomes
 
     def run(self, batch: list[Artifact], to_upload: list[Artifact]) -> list[Outcome]:
         """Every file's outcome, in the batch's order. Ctrl-C stops it: running uploads are cut off and reported as
@@ -50,47 +51,54 @@ class Uploader:
         for outcome in outcomes.values():
             printer.add(outcome)
         first, rest = self._first_of_each_new_release(batch, to_upload)
-        pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="upload")
-        futures: dict[Future[Outcome], Artifact] = {}
-        interrupted = False
         try:
-            for artifact in first:  # alone: the first upload creates the project and the release on the index
-                outcome = pool.submit(self._upload, artifact).result()
+            for artifact in first:  # alone, on this thread: the first upload creates the project and the release
+                outcome = self._upload(artifact)
                 outcomes[artifact.name] = outcome
                 printer.add(outcome)
-            futures = {pool.submit(self._upload, artifact): artifact for artifact in rest}
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    outcome = future.result()
-                    outcomes[outcome.artifact.name] = outcome
-                    printer.add(outcome)
+            for outcome in self._upload_concurrently(rest):
+                outcomes[outcome.artifact.name] = outcome
+                printer.add(outcome)
         except KeyboardInterrupt:
-            interrupted = True
             self._stop.set()
-            running = set(self._running)
-            pool.shutdown(wait=False, cancel_futures=True)
-            self.client.close()  # cuts off the uploads still running
-            for future, artifact in futures.items():
-                if future.done() and not future.cancelled() and future.result().status in ON_INDEX:
-                    outcomes.setdefault(artifact.name, future.result())
+            started = set(self._started)
+            while not self._done.empty():  # finished, but not yet taken
+                outcome = self._done.get()
+                outcomes.setdefault(outcome.artifact.name, outcome)
+            self.client.close()  # cuts off the uploads still running; their threads die with the process
             for artifact in to_upload:
-                status = INTERRUPTED if artifact.name in running else NOT_ATTEMPTED
+                status = INTERRUPTED if artifact.name in started else NOT_ATTEMPTED
                 outcomes.setdefault(artifact.name, Outcome(artifact, status))
             for artifact in batch:
                 printer.add(outcomes[artifact.name])
             raise UploadInterrupted([outcomes[artifact.name] for artifact in batch]) from None
-        finally:
-            pool.shutdown(wait=not interrupted)
         for artifact in batch:  # the first files' failure leaves the rest not attempted
             printer.add(outcomes.setdefault(artifact.name, Outcome(artifact, NOT_ATTEMPTED)))
         return [outcomes[artifact.name] for artifact in batch]
 
+    def _upload_concurrently(self, artifacts: list[Artifact]) -> Iterator[Outcome]:
+        """Upload `jobs` at a time; each outcome as it comes. The threads are daemons, so a Ctrl-C never waits for an
+        upload that hangs."""
+        todo = list(reversed(artifacts))
+        lock = threading.Lock()
+
+        def work() -> None:
+            while True:
+                with lock:
+                    if not todo:
+                        return
+                    artifact = todo.pop()
+                self._done.put(self._upload(artifact))
+
+        for number in range(min(self.jobs, len(artifacts))):
+            threading.Thread(target=work, name=f"upload-{number}", daemon=True).start()
+        for _ in artifacts:
+            yield self._done.get()
+
     def _upload(self, artifact: Artifact) -> Outcome:
         if self._stop.is_set():
             return Outcome(artifact, NOT_ATTEMPTED)
-        self._running.add(artifact.name)
+        self._started.add(artifact.name)
         started = time.monotonic()
         try:
             credentials = self.chain.get()  # a minted token about to expire is minted afresh here
@@ -108,7 +116,6 @@ class Uploader:
             self._stop.set()
             return Outcome(artifact, FAILED, type(e).__name__)
         finally:
-            self._running.discard(artifact.name)
             if self.progress is not None:
                 self.progress.finish(artifact)
         return Outcome(artifact, UPLOADED if result == UPLOADED else EXISTS, seconds=time.monotonic() - started)

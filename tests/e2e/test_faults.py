@@ -288,12 +288,38 @@ def test_ctrl_c_during_an_upload_stops_cleanly(sandbox, warehouse):
     while posts(warehouse) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     child.kill(signal.SIGINT)
+    interrupted = time.monotonic()
     code, output = finish(child)
 
+    assert time.monotonic() - interrupted < 15, "Ctrl-C waited for the hanging upload (it stalls 30 s)"
     assert code == 130
     assert "Interrupted" in output
     assert ".tar.gz" in output.split("On the index:", 1)[1]
     assert "Not on the index:" in output
+    assert "Traceback" not in output
+    assert WAREHOUSE_TOKEN not in output
+
+
+def test_ctrl_c_during_the_first_upload_of_a_release_stops_cleanly(sandbox, warehouse):
+    configure(sandbox, warehouse)
+    project = sandbox.project()
+    sdist, wheel = project.build()
+    warehouse.state.faults += [Fault("stall", seconds=30)]  # the sdist, uploaded alone first, hangs
+    child = sandbox.spawn(
+        project, "-o", "repo=warehouse", "-o", "user=__token__", env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}
+    )
+    deadline = time.monotonic() + 20
+    while posts(warehouse) < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child.kill(signal.SIGINT)
+    interrupted = time.monotonic()
+    code, output = finish(child)
+
+    assert time.monotonic() - interrupted < 15, "Ctrl-C waited for the hanging upload (it stalls 30 s)"
+    assert code == 130
+    assert f"{sdist.name} ... interrupted" in output
+    assert f"{wheel.name} ... not attempted" in output
+    assert "On the index:" not in output
     assert "Traceback" not in output
     assert WAREHOUSE_TOKEN not in output
 
