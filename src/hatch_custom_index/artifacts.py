@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 from dataclasses import dataclass, field
@@ -50,10 +49,10 @@ class Artifact:
     @property
     def sha256(self) -> str:
         """The file's sha256, computed on first use (an upload computes it as it sends the file)."""
-        from hatch_custom_index.digests import SHA256, file_digests
+        from hatch_custom_index.digests import SHA256, file_sha256
 
         if SHA256 not in self.digests:
-            self.digests = {**self.digests, **(file_digests(self.path, (SHA256,)) or {})}
+            self.digests = {**self.digests, SHA256: file_sha256(self.path)}
         return self.digests[SHA256]
 
     def form_fields(self, *, attestations: bool = False) -> list[tuple[str, str]]:
@@ -104,7 +103,14 @@ def find_artifacts(paths: Iterable[str], root: Path, passed_over: list[Path] | N
 
 def find_attestations(artifact: Path) -> list[Path]:
     """The attestation files of an artifact: `<artifact file name>.<kind>.attestation` in its directory."""
-    return sorted(artifact.parent.glob(glob.escape(artifact.name) + ".*.attestation"))
+    prefix, suffix = f"{artifact.name}.", ".attestation"
+    with os.scandir(artifact.parent) as entries:
+        return sorted(
+            Path(entry.path)
+            for entry in entries
+            if entry.name.startswith(prefix) and entry.name.endswith(suffix)
+            and len(entry.name) >= len(prefix) + len(suffix) and entry.is_file()
+        )  # fmt: skip
 
 
 def _walk(directory: Path) -> Iterator[Path]:
@@ -285,18 +291,6 @@ def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
         else:
             fields.append((key, value))
     return fields
-
-
-def ensure_digests(artifacts: list[Artifact]) -> None:
-    """Compute the sha256 of several files at once (hashlib hashes outside the GIL)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    needed = [artifact for artifact in artifacts if "sha256_digest" not in artifact.digests]
-    if len(needed) == 1:
-        needed[0].sha256  # noqa: B018 -- computes and keeps the digests
-    elif needed:
-        with ThreadPoolExecutor(max_workers=min(len(needed), os.cpu_count() or 1)) as pool:
-            list(pool.map(lambda artifact: artifact.sha256, needed))
 
 
 def plan_order(artifacts: list[Artifact]) -> list[Artifact]:

@@ -8,16 +8,19 @@ send these two, and md5 is unavailable on FIPS systems.
 from __future__ import annotations
 
 import hashlib
+import os
 import queue
 import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from hatch_custom_index.artifacts import Artifact
 
-CHUNK_SIZE = 256 * 1024
+CHUNK_SIZE = 256 * 1024  # what an upload reads and sends at a time
+HASH_CHUNK_SIZE = 1024 * 1024  # what hashing alone reads at a time: fewer hand-overs of the GIL
 SHA256 = "sha256_digest"
 DIGEST_FIELDS = (SHA256, "blake2_256_digest")
 HEX_LENGTH = 64  # both are 256-bit digests: 64 hex characters, so a form's length is known before they are
@@ -33,7 +36,7 @@ class Digester:
 
     def __init__(self, fields: tuple[str, ...] = DIGEST_FIELDS) -> None:
         self._fields = fields
-        self._queues: dict[str, queue.Queue[bytes]] = {field: queue.Queue(maxsize=2) for field in fields}
+        self._queues: dict[str, queue.Queue[bytes]] = {field: queue.Queue(maxsize=1) for field in fields}
         self._digests: dict[str, str] = {}
         self._threads = [
             threading.Thread(target=self._hash, args=(field,), name=f"digest-{field}", daemon=True) for field in fields
@@ -60,46 +63,63 @@ class Digester:
         return {field: self._digests[field] for field in self._fields}
 
 
-def file_digests(
-    path: Path, fields: tuple[str, ...] = DIGEST_FIELDS, stop: threading.Event | None = None
-) -> dict[str, str] | None:
-    """Read a file once, the digests computed at the same time; None when `stop` is set before the end."""
-    digester = Digester(fields)
-    stopped = False
-    try:
-        with path.open("rb") as stream:
-            while chunk := stream.read(CHUNK_SIZE):
-                if stop is not None and stop.is_set():
-                    stopped = True
-                    break
-                digester.update(chunk)
-    finally:
-        digests = digester.finish()
-    return None if stopped else digests
+def file_sha256(path: Path, abandon: Callable[[], bool] | None = None) -> str | None:
+    """A file's sha256, read and hashed on the calling thread in large chunks (each chunk hashed outside the GIL, so
+    several files hash on several cores); None when `abandon()` turns true before the end."""
+    hasher = hashlib.sha256()
+    buffer = bytearray(HASH_CHUNK_SIZE)
+    view = memoryview(buffer)
+    with path.open("rb", buffering=0) as stream:
+        while count := stream.readinto(buffer):
+            if abandon is not None and abandon():
+                return None
+            hasher.update(view[:count])
+    return hasher.hexdigest()
 
 
-class DigestPrefetch:
-    """Computes sha256s one file after another in the background while the index is asked what it holds, so the files
-    it already lists are (often) compared at once. `stop()` ends it, mid-file if need be."""
+class Sha256Prefetch:
+    """Hashes the batch's files on one background thread while the index is asked what it holds; `finish(wanted)`
+    then hashes the rest of `wanted` on every core and abandons the others, mid-file if need be. Unreadable files are
+    left unhashed: the upload says what is wrong with them."""
 
     def __init__(self, artifacts: list[Artifact]) -> None:
-        self._artifacts = artifacts
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="digest-prefetch", daemon=True)
-        self._thread.start()
+        self._pending = list(reversed(artifacts))  # popped from the end: the batch's order
+        self._wanted: set[str] | None = None  # names; None: all
+        self._lock = threading.Lock()
+        self._threads = [self._start()]
 
-    def _run(self) -> None:
-        for artifact in self._artifacts:
-            if self._stop.is_set():
-                return
+    def _start(self) -> threading.Thread:
+        thread = threading.Thread(target=self._work, name="sha256", daemon=True)
+        thread.start()
+        return thread
+
+    def _next(self) -> Artifact | None:
+        with self._lock:
+            while self._pending:
+                artifact = self._pending.pop()
+                if SHA256 not in artifact.digests and self._is_wanted(artifact):
+                    return artifact
+        return None
+
+    def _is_wanted(self, artifact: Artifact) -> bool:
+        return self._wanted is None or artifact.name in self._wanted
+
+    def _work(self) -> None:
+        while (artifact := self._next()) is not None:
             try:
-                digests = file_digests(artifact.path, (SHA256,), self._stop)
-            except OSError:  # the upload will say what is wrong with the file
+                digest = file_sha256(artifact.path, lambda artifact=artifact: not self._is_wanted(artifact))
+            except OSError:
                 continue
-            if digests is not None:
-                artifact.digests = {**digests, **artifact.digests}
+            if digest is not None:
+                artifact.digests = {SHA256: digest, **artifact.digests}
 
-    def stop(self) -> None:
-        """Stop and wait: afterwards no digest is written behind the caller's back."""
-        self._stop.set()
-        self._thread.join()
+    def finish(self, wanted: list[Artifact]) -> None:
+        """Hash what is left of `wanted` with a thread per core, drop the rest, and wait: afterwards no digest is
+        written behind the caller's back."""
+        with self._lock:
+            self._wanted = {artifact.name for artifact in wanted}
+            left = sum(1 for artifact in self._pending if self._is_wanted(artifact))
+        helpers = min(left, (os.cpu_count() or 1) - 1)
+        self._threads += [self._start() for _ in range(helpers)]
+        for thread in self._threads:
+            thread.join()

@@ -189,8 +189,7 @@ class CustomIndexPublisher(PublisherInterface):
     ) -> tuple[list[Artifact], dict[str, str]]:
         """Which files to upload (those the index lacks), and which are refused (by name, with the reason): a
         different file of that name on the index, or one already there while `skip-existing` is off."""
-        from hatch_custom_index.artifacts import ensure_digests
-        from hatch_custom_index.digests import DigestPrefetch
+        from hatch_custom_index.digests import Sha256Prefetch
         from hatch_custom_index.index import different_file_message
 
         def credentials_for_reading() -> Credentials | None:
@@ -200,7 +199,7 @@ class CustomIndexPublisher(PublisherInterface):
             except PublishError:
                 return None
 
-        prefetch = DigestPrefetch(batch)  # hashing runs while the index is asked what it holds
+        prefetch = Sha256Prefetch(batch)  # hashing runs while the index is asked what it holds
         existing: dict[str, dict[str, str | None]] = {}
         try:
             for project in dict.fromkeys(artifact.project for artifact in batch):
@@ -208,10 +207,8 @@ class CustomIndexPublisher(PublisherInterface):
                 if warning:
                     self.app.display_warning(f"Warning: {warning}; uploading anyway")
         finally:
-            prefetch.stop()
-
-        # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
-        ensure_digests([artifact for artifact in batch if existing[artifact.project].get(artifact.name)])
+            # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
+            prefetch.finish([a for a in batch if existing.get(a.project, {}).get(a.name)])
         refused: dict[str, str] = {}
         to_upload = []
         for artifact in batch:

@@ -13,6 +13,7 @@ from hatch_custom_index import artifacts
 from hatch_custom_index.artifacts import (
     Artifact,
     find_artifacts,
+    find_attestations,
     metadata_form_fields,
     parse_metadata,
     plan_order,
@@ -104,6 +105,27 @@ def test_find_passes_over_attestations_and_hidden_files_silently(tmp_path: Path)
     passed_over: list[Path] = []
     assert find_artifacts([], tmp_path, passed_over) == [dist / WHEEL]
     assert passed_over == [dist / "notes.txt"]
+
+
+def test_attestations_of_an_artifact_are_its_name_a_kind_and_attestation(tmp_path: Path) -> None:
+    odd = "odd[1]_pkg-1.0-py3-none-any.whl"  # glob metacharacters in a name match only themselves
+    names = [
+        f"{WHEEL}.publish.attestation",
+        f"{WHEEL}.other.attestation",
+        f"{WHEEL}.attestation",  # no kind
+        f"{WHEEL}.publish.attestation.bak",
+        f"{SDIST}.publish.attestation",
+        f"{odd}.publish.attestation",
+        "odd1_pkg-1.0-py3-none-any.whl.publish.attestation",
+    ]
+    for name in names:
+        (tmp_path / name).write_text("{}")
+    (tmp_path / f"{WHEEL}.dir.attestation").mkdir()
+    assert find_attestations(tmp_path / WHEEL) == [
+        tmp_path / f"{WHEEL}.other.attestation",
+        tmp_path / f"{WHEEL}.publish.attestation",
+    ]
+    assert find_attestations(tmp_path / odd) == [tmp_path / f"{odd}.publish.attestation"]
 
 
 def test_find_only_other_files_is_nothing_found(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from devtools.warehouse import parse_form
 from hatch_custom_index import digests, multipart
-from hatch_custom_index.digests import file_digests
+from hatch_custom_index.digests import file_sha256
 from hatch_custom_index.multipart import UploadBody
 
 if TYPE_CHECKING:
@@ -86,10 +86,10 @@ def test_an_empty_file(tmp_path: Path):
     assert body.digests == expected_digests(b"")
 
 
-def test_file_digests_match_hashlib(blob, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(digests, "CHUNK_SIZE", 1000)
+def test_file_sha256_matches_hashlib(blob, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(digests, "HASH_CHUNK_SIZE", 1000)
     path, data = blob
-    assert file_digests(path) == expected_digests(data)
+    assert file_sha256(path) == expected_digests(data)["sha256_digest"]
 
 
 def test_quotes_in_a_file_name_stay_inside_the_header(tmp_path: Path):
