@@ -233,7 +233,7 @@ def table(title: str, results: Results) -> str:
         wall, cpu, rss = (results.median(tool, metric) for metric in ("wall", "cpu", "rss_mib"))
         ratio = f"{wall / results.median(fastest, 'wall'):.2f}" if fastest else "—"
         memory = f"{rss / results.median('hatch-index', 'rss_mib'):.2f}" if "hatch-index" in tools else "—"
-        lines.append(f"| {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {ratio} | {memory} |")
+        lines.append(f"| {tool} | {wall:.2f} | {cpu:.2f} | {rss:.1f} | {ratio} | {memory} |")
     if fastest:
         lines += ["", f"Fastest peer: {fastest}. Medians of {len(results.samples[tools[0]])} interleaved runs."]
     return "\n".join(lines)

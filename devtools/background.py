@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 import threading
+from http.server import ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
 
 HOST = "127.0.0.1"
+
+
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server that does not print a client hanging up (a publisher done, or cut off) as an error."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 class BackgroundServer:

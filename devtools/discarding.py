@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-from devtools.background import HOST, BackgroundServer, answer
+from devtools.background import HOST, BackgroundServer, QuietHTTPServer, answer
 
 CHUNK = 1024 * 1024
 
@@ -42,5 +42,5 @@ class DiscardingServer(BackgroundServer):
                     owner.uploads += 1
                 answer(self, 200, b"OK")
 
-        super().__init__(ThreadingHTTPServer((HOST, 0), Handler))
+        super().__init__(QuietHTTPServer((HOST, 0), Handler))
         self.url = f"http://{HOST}:{self.port}/"

@@ -11,10 +11,10 @@ import base64
 import json
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-from devtools.background import HOST, BackgroundServer, answer
+from devtools.background import HOST, BackgroundServer, QuietHTTPServer, answer
 
 GITHUB_CLAIMS = {
     "iss": "https://token.actions.githubusercontent.com",
@@ -66,7 +66,7 @@ class GitHubTokenServer(BackgroundServer):
                 audience = query.get("audience", ["https://github.com/octo-org"])[0]
                 answer(self, 200, json.dumps({"value": server.issue(audience)}).encode(), "application/json")
 
-        super().__init__(ThreadingHTTPServer((HOST, 0), Handler))
+        super().__init__(QuietHTTPServer((HOST, 0), Handler))
         self.url = f"http://{HOST}:{self.port}/token?api-version=2.0"
 
     def issue(self, audience: str) -> str:
