@@ -68,7 +68,8 @@ class CustomIndexPublisher(PublisherInterface):
         )
         for path in passed_over:
             self.app.display_info(f"Passing over {_display_path(path, root)}: not a wheel or source distribution")
-        self.app.display_info(f"Publishing to {repository.display_name} ({redact_url(repository.url)})")
+        url = redact_url(repository.url)
+        self.app.display_info(f"Publishing to {repository.name} ({url})" if repository.name else f"Publishing to {url}")
         self.app.display_debug(
             f"Upload URL {redact_url(repository.url)}, simple API {redact_url(repository.simple_url)}"
         )

@@ -184,6 +184,7 @@ def test_repo_by_url_from_the_environment(sandbox, pypiserver):
     )
 
     assert result.returncode == 0, result.output
+    assert f"Publishing to {pypiserver.url}\n" in result.output  # the URL once, with no name to show
     assert {path.name for path in built} <= set(pypiserver.files())
 
 
