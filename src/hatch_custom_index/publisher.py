@@ -207,9 +207,11 @@ class CustomIndexPublisher(PublisherInterface):
                 existing[project], warning = client.existing_files(project, credentials_for_reading)
                 if warning:
                     self.app.display_warning(f"Warning: {warning}; uploading anyway")
-        finally:
-            # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
-            prefetch.finish([a for a in batch if existing.get(a.project, {}).get(a.name)])
+        except BaseException:
+            prefetch.finish([])
+            raise
+        # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
+        prefetch.finish([artifact for artifact in batch if existing[artifact.project].get(artifact.name)])
         refused: dict[str, str] = {}
         to_upload = []
         for artifact in batch:

@@ -1,0 +1,76 @@
+"""The sha256 prefetch: what it hashes, what it leaves, and that nothing runs after `finish`."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pytest
+
+from hatch_custom_index import digests
+from hatch_custom_index.digests import SHA256, Sha256Prefetch
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@dataclass
+class File:  # what the prefetch reads of an artifact
+    path: Path
+    digests: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[File]:
+    monkeypatch.setattr(digests, "HASH_CHUNK_SIZE", 4096)  # several chunks a file
+    made = []
+    for number in range(12):
+        path = tmp_path / f"file-{number}.whl"
+        path.write_bytes(bytes([number]) * (400_000 + number))
+        made.append(File(path))
+    return made
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_every_wanted_file_is_hashed_and_no_thread_outlives_finish(files: list[File]) -> None:
+    before = threading.active_count()
+    prefetch = Sha256Prefetch(files)
+    wanted = files[::3]
+    prefetch.finish(wanted)
+
+    assert threading.active_count() == before
+    for file in wanted:
+        assert file.digests[SHA256] == sha256(file.path)
+    for file in files:  # whatever else it got to before `finish` is right too
+        assert file.digests.get(SHA256, sha256(file.path)) == sha256(file.path)
+
+
+def test_nothing_wanted_stops_it(files: list[File]) -> None:
+    prefetch = Sha256Prefetch(files)
+    prefetch.finish([])
+    hashed = [file for file in files if SHA256 in file.digests]
+    assert len(hashed) < len(files)
+    assert all(file.digests[SHA256] == sha256(file.path) for file in hashed)
+
+
+def test_an_unreadable_file_is_left_for_the_upload_to_report(files: list[File]) -> None:
+    gone = files[0]
+    gone.path.unlink()
+    Sha256Prefetch(files).finish(files)
+    assert SHA256 not in gone.digests
+    assert all(file.digests[SHA256] == sha256(file.path) for file in files[1:])
+
+
+def test_a_known_digest_is_kept(files: list[File]) -> None:
+    files[1].digests = {SHA256: "f" * 64}
+    Sha256Prefetch(files).finish(files)
+    assert files[1].digests[SHA256] == "f" * 64
