@@ -83,9 +83,10 @@ class Sha256Prefetch:
     left unhashed: the upload says what is wrong with them."""
 
     def __init__(self, artifacts: list[Artifact]) -> None:
-        self._pending = list(reversed(artifacts))  # popped from the end: the batch's order
+        self._pending: queue.SimpleQueue[Artifact] = queue.SimpleQueue()
+        for artifact in artifacts:
+            self._pending.put(artifact)
         self._wanted: set[str] | None = None  # names; None: all
-        self._lock = threading.Lock()
         self._threads = [self._start()]
 
     def _start(self) -> threading.Thread:
@@ -93,19 +94,17 @@ class Sha256Prefetch:
         thread.start()
         return thread
 
-    def _next(self) -> Artifact | None:
-        with self._lock:
-            while self._pending:
-                artifact = self._pending.pop()
-                if SHA256 not in artifact.digests and self._is_wanted(artifact):
-                    return artifact
-        return None
-
     def _is_wanted(self, artifact: Artifact) -> bool:
         return self._wanted is None or artifact.name in self._wanted
 
     def _work(self) -> None:
-        while (artifact := self._next()) is not None:
+        while True:
+            try:
+                artifact = self._pending.get_nowait()
+            except queue.Empty:
+                return
+            if SHA256 in artifact.digests or not self._is_wanted(artifact):
+                continue
             try:
                 digest = file_sha256(artifact.path, lambda artifact=artifact: not self._is_wanted(artifact))
             except OSError:
@@ -116,10 +115,8 @@ class Sha256Prefetch:
     def finish(self, wanted: list[Artifact]) -> None:
         """Hash what is left of `wanted` with a thread per core, drop the rest, and wait: afterwards no digest is
         written behind the caller's back."""
-        with self._lock:
-            self._wanted = {artifact.name for artifact in wanted}
-            left = sum(1 for artifact in self._pending if self._is_wanted(artifact))
-        helpers = min(left, (os.cpu_count() or 1) - 1)
+        self._wanted = {artifact.name for artifact in wanted}
+        helpers = min(len(wanted), self._pending.qsize(), (os.cpu_count() or 1) - 1)
         self._threads += [self._start() for _ in range(helpers)]
         for thread in self._threads:
             thread.join()

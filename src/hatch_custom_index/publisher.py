@@ -70,9 +70,7 @@ class CustomIndexPublisher(PublisherInterface):
             self.app.display_info(f"Passing over {_display_path(path, root)}: not a wheel or source distribution")
         url = redact_url(repository.url)
         self.app.display_info(f"Publishing to {repository.name} ({url})" if repository.name else f"Publishing to {url}")
-        self.app.display_debug(
-            f"Upload URL {redact_url(repository.url)}, simple API {redact_url(repository.simple_url)}"
-        )
+        self.app.display_debug(f"Upload URL {url}, simple API {redact_url(repository.simple_url)}")
         for name, value in repository.settings.items():
             if name not in {"user", "auth"}:
                 self.app.display_debug(f"{name} = {value.value!r} ({value.source})")

@@ -79,15 +79,16 @@ class Uploader:
     def _upload_concurrently(self, artifacts: list[Artifact]) -> Iterator[Outcome]:
         """Upload `jobs` at a time; each outcome as it comes. The threads are daemons, so a Ctrl-C never waits for an
         upload that hangs."""
-        todo = list(reversed(artifacts))
-        lock = threading.Lock()
+        todo: queue.SimpleQueue[Artifact] = queue.SimpleQueue()
+        for artifact in artifacts:
+            todo.put(artifact)
 
         def work() -> None:
             while True:
-                with lock:
-                    if not todo:
-                        return
-                    artifact = todo.pop()
+                try:
+                    artifact = todo.get_nowait()
+                except queue.Empty:
+                    return
                 self._done.put(self._upload(artifact))
 
         for number in range(min(self.jobs, len(artifacts))):

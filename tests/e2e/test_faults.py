@@ -275,23 +275,30 @@ def test_plain_http_to_localhost_is_fine(sandbox, warehouse):
 # --- Ctrl-C -----------------------------------------------------------------------------------------------------------
 
 
+def ctrl_c_at_post(sandbox, warehouse, project, number: int) -> tuple[float, int | None, str]:
+    """Publish in a terminal and press Ctrl-C once the index has received upload `number`: how long the run took to
+    end after it, its exit code and its output."""
+    child = sandbox.spawn(
+        project, "-o", "repo=warehouse", "-o", "user=__token__", env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}
+    )
+    deadline = time.monotonic() + 20
+    while posts(warehouse) < number and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child.kill(signal.SIGINT)
+    interrupted = time.monotonic()
+    code, output = finish(child)
+    return time.monotonic() - interrupted, code, output
+
+
 def test_ctrl_c_during_an_upload_stops_cleanly(sandbox, warehouse):
     configure(sandbox, warehouse)
     project = sandbox.project()
     project.build()
     warehouse.state.faults += [Fault("none"), Fault("stall", seconds=30)]  # the sdist lands, the wheel hangs
-    child = sandbox.spawn(
-        project, "-o", "repo=warehouse", "-o", "user=__token__", env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}
-    )
-    child.expect_exact(".tar.gz ... success")
-    deadline = time.monotonic() + 20
-    while posts(warehouse) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    child.kill(signal.SIGINT)
-    interrupted = time.monotonic()
-    code, output = finish(child)
 
-    assert time.monotonic() - interrupted < 15, "Ctrl-C waited for the hanging upload (it stalls 30 s)"
+    seconds, code, output = ctrl_c_at_post(sandbox, warehouse, project, 2)
+
+    assert seconds < 15, "Ctrl-C waited for the hanging upload (it stalls 30 s)"
     assert code == 130
     assert "Interrupted" in output
     assert ".tar.gz" in output.split("On the index:", 1)[1]
@@ -305,17 +312,10 @@ def test_ctrl_c_during_the_first_upload_of_a_release_stops_cleanly(sandbox, ware
     project = sandbox.project()
     sdist, wheel = project.build()
     warehouse.state.faults += [Fault("stall", seconds=30)]  # the sdist, uploaded alone first, hangs
-    child = sandbox.spawn(
-        project, "-o", "repo=warehouse", "-o", "user=__token__", env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}
-    )
-    deadline = time.monotonic() + 20
-    while posts(warehouse) < 1 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    child.kill(signal.SIGINT)
-    interrupted = time.monotonic()
-    code, output = finish(child)
 
-    assert time.monotonic() - interrupted < 15, "Ctrl-C waited for the hanging upload (it stalls 30 s)"
+    seconds, code, output = ctrl_c_at_post(sandbox, warehouse, project, 1)
+
+    assert seconds < 15, "Ctrl-C waited for the hanging upload (it stalls 30 s)"
     assert code == 130
     assert f"{sdist.name} ... interrupted" in output
     assert f"{wheel.name} ... not attempted" in output
