@@ -180,11 +180,8 @@ class CredentialChain:
         raise PublishError(self._nothing_found_message())
 
     def _nothing_found_message(self) -> str:
-        name = self.repository.name
-        places = ["option `-o auth`", "environment variable HATCH_INDEX_AUTH"]
-        if name:
-            places.append(f"`auth` in Hatch's config.toml `[publish.custom-index.repos.{name}]`")
-        places.append("`auth` in Hatch's config.toml `[publish.custom-index]`")
+        places = ["option `-a/--auth` or `-o auth`", "environment variable HATCH_INDEX_AUTH"]
+        places.extend(f"`auth` in Hatch's config.toml `{table}`" for table in self.repository.credential_tables)
         if self.pypirc is not None:
             places.append(
                 f"{self.pypirc.path}" + (f" [{self.entry.section}]" if self.entry else " (no matching section)")

@@ -11,6 +11,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
+from hatch_custom_index.report import count
+
 if TYPE_CHECKING:
     from hatch_custom_index.artifacts import Artifact
 
@@ -48,7 +50,7 @@ class LiveProgress:
             console=self.console,
             transient=True,
         )
-        self._total = self._progress.add_task(f"{len(artifacts)} files", total=sum(a.size for a in artifacts))
+        self._total = self._progress.add_task(count(len(artifacts), "file"), total=sum(a.size for a in artifacts))
         self._tasks: dict[str, object] = {}
         self._sent: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -67,15 +69,20 @@ class LiveProgress:
             if task is None:
                 self._tasks[artifact.name] = self._progress.add_task(artifact.name, total=artifact.size)
             else:
-                self._progress.reset(task, total=artifact.size)  # type: ignore[arg-type]
+                self._progress.reset(task, total=artifact.size, description=artifact.name)  # type: ignore[arg-type]
                 self._progress.advance(self._total, -self._sent.get(artifact.name, 0))
             self._sent[artifact.name] = 0
 
     def advance(self, artifact: Artifact, sent: int) -> None:
+        """`sent` more bytes of the file went out; once all have, the index is checking and storing it."""
         with self._lock:
-            self._sent[artifact.name] = self._sent.get(artifact.name, 0) + sent
-            self._progress.advance(self._tasks[artifact.name], sent)  # type: ignore[arg-type]
+            before = self._sent.get(artifact.name, 0)
+            self._sent[artifact.name] = before + sent
+            task = self._tasks[artifact.name]
+            self._progress.advance(task, sent)  # type: ignore[arg-type]
             self._progress.advance(self._total, sent)
+            if before < artifact.size <= before + sent:
+                self._progress.update(task, description=f"{artifact.name} (waiting for the index)")  # type: ignore[arg-type]
 
     def finish(self, artifact: Artifact) -> None:
         with self._lock:

@@ -27,6 +27,8 @@ from hatch_custom_index.report import INTERRUPTED as INTERRUPTED_UPLOAD
 from hatch_custom_index.settings import HATCH, PLUGIN_NAME, PROJECT
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from hatch_custom_index.artifacts import Artifact
     from hatch_custom_index.credentials import CredentialChain
     from hatch_custom_index.index import Credentials, IndexClient
@@ -41,36 +43,71 @@ class CustomIndexPublisher(PublisherInterface):
     PLUGIN_NAME = PLUGIN_NAME
 
     def publish(self, artifacts: list[str], options: dict[str, Any]) -> None:
+        from hatch_custom_index.report import JsonReport
+        from hatch_custom_index.settings import report_option
+
+        given = report_option(options, self.project_config, self.plugin_config)
+        self._report = JsonReport(Path(self.root, given) if given else None)
         try:
             self._publish(artifacts, options)
         except PublishError as e:
-            self.app.abort(str(e), code=e.code)
+            self._abort(str(e), e.code)
         except KeyboardInterrupt:
-            self.app.abort("Interrupted before any upload; nothing was uploaded", code=INTERRUPTED)
+            self._abort("Interrupted before any upload; nothing was uploaded", INTERRUPTED)
+        problem = self._report.write()
+        if problem:
+            self.app.abort(problem)
+
+    def _abort(self, message: str, code: int) -> None:
+        """Stop with `message`; the JSON report says why (so a stale one is never taken for this run's)."""
+        problem = self._report.write(error=message)
+        self.app.abort(f"{message}\n{problem}" if problem else message, code=code)
 
     def _publish(self, paths: list[str], options: dict[str, Any]) -> None:
         from hatch_custom_index.artifacts import find_artifacts, read_batch
+        from hatch_custom_index.hatch_flags import merge_command_line, read_flags
         from hatch_custom_index.index import IndexClient
         from hatch_custom_index.repositories import select_repository
-        from hatch_custom_index.settings import parse_cli, parse_config, parse_env
+        from hatch_custom_index.settings import (
+            HATCH_INDEX_PUBLISHER,
+            parse_cli,
+            parse_config,
+            parse_env,
+            parse_hatch_index_config,
+        )
         from hatch_custom_index.transport import require_safe_transport
 
-        cli, env = parse_cli(options), parse_env(os.environ)
+        cli, env = merge_command_line(read_flags(), parse_cli(options)), parse_env(os.environ)
         project = parse_config(self.project_config, "project config", PROJECT)
         hatch = parse_config(self.plugin_config, self._hatch_config_label(), HATCH)
+        hatch_index = parse_hatch_index_config(
+            self.app.config.publish.get(HATCH_INDEX_PUBLISHER, {}), self._hatch_config_label()
+        )
         pypirc = _load_pypirc(cli, hatch)
-        repository = select_repository(cli, env, project, hatch, pypirc.urls() if pypirc else None)
-        require_safe_transport(repository)
+        repository = select_repository(
+            cli, env, project, hatch, pypirc.urls() if pypirc else None, hatch_index=hatch_index
+        )
         root = Path(self.root)
+        report = repository.get("report")
+        self._report.path, self._report.index_url = (root / report if report else None), redact_url(repository.url)
+        require_safe_transport(repository)
         passed_over: list[Path] = []
         batch = read_batch(
             find_artifacts(paths, root, passed_over), attestations=repository.get("attestations") != "false"
         )
+        self._report.outcomes = [Outcome(artifact, NOT_ATTEMPTED) for artifact in batch]
         for path in passed_over:
             self.app.display_info(f"Passing over {_display_path(path, root)}: not a wheel or source distribution")
         url = redact_url(repository.url)
         self.app.display_info(f"Publishing to {repository.name} ({url})" if repository.name else f"Publishing to {url}")
-        self.app.display_debug(f"Upload URL {url}, simple API {redact_url(repository.simple_url)}")
+        self.app.display_debug(
+            f"Upload URL {url} ({repository.origin}), simple API {redact_url(repository.simple_url)}"
+        )
+        for ignored in hatch_index.ignored:
+            self.app.display_debug(
+                f"Not read: {ignored} (Hatch's `index` publisher's table; this plugin reads its "
+                f"`repo`, `user`, `auth`, `ca-cert`, `client-cert`, `client-key` and `repos`)"
+            )
         for name, value in repository.settings.items():
             if name not in {"user", "auth"}:
                 self.app.display_debug(f"{name} = {value.value!r} ({value.source})")
@@ -84,6 +121,7 @@ class CustomIndexPublisher(PublisherInterface):
         started = time.monotonic()
         try:
             to_upload, refused = self._plan(batch, repository, client, chain)
+            self._report.outcomes = [Outcome(a, NOT_ATTEMPTED if a in to_upload else EXISTS) for a in batch]
             if dry_run:
                 chain.trusted = trusted  # only to say whether a real run would use it
                 self._dry_run(batch, to_upload, refused, chain, root)
@@ -94,7 +132,7 @@ class CustomIndexPublisher(PublisherInterface):
                     else Outcome(a, EXISTS if a not in to_upload else NOT_ATTEMPTED)
                     for a in batch
                 ]  # fmt: skip
-                self._finish(outcomes, client, started)
+                self._finish(outcomes, client, started, chain)
                 message = "Nothing was uploaded:\n" + "\n".join(f"  - {problem}" for problem in refused.values())
                 raise PublishError(message)
             if to_upload or options.get("initialize_auth"):
@@ -105,22 +143,22 @@ class CustomIndexPublisher(PublisherInterface):
             client.close()
         if any(o.status == UPLOADED for o in outcomes) or (options.get("initialize_auth") and failure is None):
             chain.remember(self._warn)
-        self._finish(outcomes, client, started)
+        self._finish(outcomes, client, started, chain)
         if failure is not None:
             message = f"{failure}\nCredentials: {chain.sources()}"
             raise PublishError(message, code)
-        self._show_releases(batch, client)
+        self._show_releases(outcomes, client)
 
-    def _finish(self, outcomes: list[Outcome], client: IndexClient, started: float) -> None:
-        """The summary line, and the reports: the JSON file (option `report`) and GitHub's step summary."""
-        from hatch_custom_index.report import summary, write_json, write_step_summary
+    def _finish(self, outcomes: list[Outcome], client: IndexClient, started: float, chain: CredentialChain) -> None:
+        """The summary line and GitHub's step summary; the outcomes for the JSON report (option `report`). The time
+        spent at a prompt is not counted."""
+        from hatch_custom_index.report import summary, write_step_summary
 
-        seconds = time.monotonic() - started
+        prompter = chain.prompter
+        waited = prompter.waited if isinstance(prompter, _HatchPrompter) else 0.0
+        seconds = max(0.0, time.monotonic() - started - waited)
         self.app.display_info(summary(outcomes, seconds))
-        report = client.repository.settings["report"]
-        index_url = redact_url(client.repository.url)
-        if report.value:
-            write_json(Path(self.root, report.value), outcomes, index_url)
+        self._report.outcomes = outcomes
         write_step_summary(outcomes, client.repository.display_name, seconds)
 
     def _dry_run(
@@ -132,15 +170,20 @@ class CustomIndexPublisher(PublisherInterface):
         root: Path,
     ) -> None:
         """What a real run would do, and stop: no upload, no prompt, nothing minted, nothing saved."""
+        from hatch_custom_index.report import size
+
         self.app.display_info("Dry run: nothing is uploaded, nothing is saved")
+        outcomes = []
         for artifact in batch:
             if artifact.name in refused:
                 status, note = REFUSED, refused[artifact.name]
             elif artifact in to_upload:
-                status, note = WOULD_UPLOAD, f"{artifact.size / 1_000_000:.1f} MB"
+                status, note = WOULD_UPLOAD, size(artifact.size)
             else:
                 status, note = EXISTS, "skipped"
+            outcomes.append(Outcome(artifact, status, refused.get(artifact.name)))
             self.app.display_info(f"{_display_path(artifact.path, root)} ... {status} ({note})")
+        self._report.outcomes = outcomes
         if refused:
             message = "A real run would upload nothing: " + "; ".join(refused.values())
             raise PublishError(message)
@@ -294,10 +337,14 @@ class CustomIndexPublisher(PublisherInterface):
         if all(o.status in ON_INDEX for o in outcomes) and code != INTERRUPTED:
             return outcomes, None, 0
         on_index = [o.artifact.name for o in outcomes if o.status in ON_INDEX]
-        missing = [_display_path(o.artifact.path, root) for o in outcomes if o.status not in ON_INDEX]
+        # An upload cut off by Ctrl-C may or may not have landed: the message above names it, as unknown.
+        missing = [
+            _display_path(o.artifact.path, root) for o in outcomes if o.status not in ON_INDEX | {INTERRUPTED_UPLOAD}
+        ]
         if on_index:
             message += f"\nOn the index: {', '.join(on_index)}"
-        message += f"\nNot on the index: {', '.join(missing)}"
+        if missing:
+            message += f"\nNot on the index: {', '.join(missing)}"
         return outcomes, message, code
 
     def _attach_attestations(self, artifact: Artifact, repository: Repository, chain: CredentialChain) -> bool:
@@ -310,8 +357,10 @@ class CustomIndexPublisher(PublisherInterface):
             )
         return attach and bool(artifact.attestations)
 
-    def _show_releases(self, batch: list[Artifact], client: IndexClient) -> None:
-        for project, version in dict.fromkeys((a.project, a.version) for a in batch):
+    def _show_releases(self, outcomes: list[Outcome], client: IndexClient) -> None:
+        """Each release that got a file in this run, once, with the page that shows it."""
+        uploaded = (o.artifact for o in outcomes if o.status == UPLOADED)
+        for project, version in dict.fromkeys((a.project, a.version) for a in uploaded):
             self.app.display_info()
             self.app.display_mini_header(project)
             self.app.display_info(client.repository.release_url(project, version, client.simple_url))
@@ -322,16 +371,26 @@ class CustomIndexPublisher(PublisherInterface):
 
 
 class _HatchPrompter:
-    """Prompts through Hatch's terminal: the username with `__token__` as the Enter default, the password hidden."""
+    """Prompts through Hatch's terminal: the username with `__token__` as the Enter default, the password hidden.
+    `waited` is the time spent waiting for the answers, which the elapsed time leaves out."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, clock: Callable[[], float] = time.monotonic) -> None:
         self.app = app
+        self.clock = clock
+        self.waited = 0.0
 
     def username(self, text: str, default: str) -> str:
-        return self.app.prompt(text, default=default)
+        return self._ask(text, default=default)
 
     def password(self, text: str) -> str:
-        return self.app.prompt(text, hide_input=True)
+        return self._ask(text, hide_input=True)
+
+    def _ask(self, text: str, **options: Any) -> str:
+        started = self.clock()
+        try:
+            return self.app.prompt(text, **options)
+        finally:
+            self.waited += self.clock() - started
 
 
 def _load_pypirc(cli: Layer, hatch: Layer) -> Pypirc | None:

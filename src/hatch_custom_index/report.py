@@ -7,8 +7,6 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hatch_custom_index.errors import PublishError
-
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -34,18 +32,38 @@ class Outcome:
 
 
 def summary(outcomes: list[Outcome], seconds: float) -> str:
-    """`2 uploaded (4.1 MB), 1 already there, 0 failed, in 1.3 s`."""
+    """`2 uploaded (4.1 MB), 1 already there, in 1.3 s`: only the counts that are not zero."""
     uploaded = [o for o in outcomes if o.status == UPLOADED]
     there = sum(1 for o in outcomes if o.status == EXISTS)
-    missing = sum(1 for o in outcomes if o.status not in ON_INDEX and o.status != WOULD_UPLOAD)
-    size = sum(o.artifact.size for o in uploaded)
-    return (
-        f"{len(uploaded)} uploaded ({size / 1_000_000:.1f} MB), {there} already there, {missing} not on the index, "
-        f"in {seconds:.1f} s"
-    )
+    unknown = sum(1 for o in outcomes if o.status == INTERRUPTED)
+    missing = sum(1 for o in outcomes if o.status not in ON_INDEX | {INTERRUPTED, WOULD_UPLOAD})
+    parts = [
+        f"{len(uploaded)} uploaded ({size(sum(o.artifact.size for o in uploaded))})" if uploaded else "none uploaded"
+    ]
+    if there:
+        parts.append(f"{there} already there")
+    if unknown:
+        parts.append(f"{unknown} unknown (interrupted)")
+    if missing:
+        parts.append(f"{missing} not on the index")
+    return f"{', '.join(parts)}, in {seconds:.1f} s"
 
 
-def entries(outcomes: list[Outcome], index_url: str) -> list[dict[str, object]]:
+def size(count: int) -> str:
+    """`512 bytes`, `52.3 kB`, `4.1 MB`: decimal units, as PyPI shows sizes."""
+    if count < 1000:  # noqa: PLR2004
+        return f"{count} byte{'' if count == 1 else 's'}"
+    if count < 1_000_000:  # noqa: PLR2004
+        return f"{count / 1000:.1f} kB"
+    return f"{count / 1_000_000:.1f} MB"
+
+
+def count(number: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def entries(outcomes: list[Outcome], index_url: str | None) -> list[dict[str, object]]:
     return [
         {
             "file": str(o.artifact.path),
@@ -61,14 +79,16 @@ def entries(outcomes: list[Outcome], index_url: str) -> list[dict[str, object]]:
     ]
 
 
-def write_json(path: Path, outcomes: list[Outcome], index_url: str) -> None:
-    """The machine-readable report, one entry per file; a path that cannot be written is an error naming it."""
+def write_json(path: Path, outcomes: list[Outcome], index_url: str | None, error: str | None = None) -> str | None:
+    """The machine-readable report: `error` (why the run failed or stopped, else null), `index_url`, and one entry
+    per file. Returns why it could not be written, or None."""
+    document = {"error": error, "index_url": index_url, "files": entries(outcomes, index_url)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"files": entries(outcomes, index_url)}, indent=2) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     except OSError as e:
-        message = f"cannot write the report {path} (option `report`): {e.strerror or e}"
-        raise PublishError(message) from None
+        return f"cannot write the report {path} (option `report`): {e.strerror or e}"
+    return None
 
 
 def write_step_summary(outcomes: list[Outcome], repository: str, seconds: float) -> None:
@@ -94,3 +114,21 @@ def write_step_summary(outcomes: list[Outcome], repository: str, seconds: float)
             stream.write("\n".join(lines) + "\n")
     except OSError:  # the summary is a courtesy; the publish itself is done
         pass
+
+
+class JsonReport:
+    """The report file of one run (option `report`): written once, with the outcomes known when the run ended and why
+    it failed or stopped; a run that had no report path writes nothing."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.index_url: str | None = None
+        self.outcomes: list[Outcome] = []
+        self._written = False
+
+    def write(self, error: str | None = None) -> str | None:
+        """Why it could not be written, or None."""
+        if self.path is None or self._written:
+            return None
+        self._written = True
+        return write_json(self.path, self.outcomes, self.index_url, error)

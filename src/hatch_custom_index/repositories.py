@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hatch_custom_index.errors import PublishError
+from hatch_custom_index.errors import PublishError, redact_url
 from hatch_custom_index.settings import OPTIONS, Layer, Value, check_url
 
 PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
@@ -27,6 +27,9 @@ class Repository:
     settings: dict[str, Value]
     # The URL came from the project's config, not from you: no credentials stored for other repositories go there.
     from_project: bool = False
+    origin: str = "predefined"  # where the URL was defined, for -v
+    # The tables of Hatch's config.toml this repository takes `user`/`auth` from (for "nothing found" messages).
+    credential_tables: tuple[str, ...] = ()
 
     def get(self, name: str) -> Any:
         return self.settings[name].value
@@ -65,27 +68,37 @@ def same_url(left: str, right: str) -> bool:
 
 
 def select_repository(
-    cli: Layer, env: Layer, project: Layer, hatch: Layer, pypirc_urls: dict[str, str] | None = None
+    cli: Layer,
+    env: Layer,
+    project: Layer,
+    hatch: Layer,
+    pypirc_urls: dict[str, str] | None = None,
+    *,
+    hatch_index: Layer | None = None,
 ) -> Repository:
     """Pick the repository named by `repo` and merge every option for it, highest precedence first.
 
-    `pypirc_urls` maps .pypirc sections to their `repository` URLs: `repo=SECTION` selects that URL when no repos
-    table has the name.
+    `hatch_index` is Hatch's own `[publish.index]`: its repos define repositories too (`[publish.custom-index.repos]`
+    wins for a name in both), and its top-level keys apply to its own repositories and `main`/`test`, as Hatch's
+    publisher applies them. `pypirc_urls` maps .pypirc sections to their `repository` URLs: `repo=SECTION` selects
+    that URL when no repos table has the name.
     """
-    repos = _known_repos(project, hatch)
-    chosen = _first("repo", (cli.values, env.values, project.values, hatch.values))
+    index = hatch_index or Layer()
+    repos = _known_repos(project, hatch, index)
+    chosen = _first("repo", (cli.values, env.values, project.values, hatch.values, index.values))
     target = chosen.value if chosen else OPTIONS["repo"].default
     where = chosen.source if chosen else "`repo`"
 
     name: str | None
     if target in repos:
-        name, url = target, repos[target]
+        name, url, origin = target, repos[target].value, repos[target].source
     elif "://" in target or target in (pypirc_urls or {}):
         url = target if "://" in target else (pypirc_urls or {})[target]
         check_url(url, where)
-        name = next((repo for repo, known in repos.items() if same_url(known, url)), None)
+        origin = where if "://" in target else f"the .pypirc section [{target}]"
+        name = next((repo for repo, known in repos.items() if same_url(known.value, url)), None)
         if name is not None:
-            url = repos[name]
+            url, origin = repos[name].value, repos[name].source
         elif "://" not in target:
             name = target  # a .pypirc section: its name finds its credentials
     else:
@@ -98,12 +111,19 @@ def select_repository(
         raise PublishError(message)
 
     if name is not None:
-        from_project = name in project.repos and name not in hatch.repos and name not in RESERVED
+        from_project = name in project.repos and name not in hatch.repos and name not in index.repos
+        from_project = from_project and name not in RESERVED
     else:
         from_project = chosen is project.values.get("repo")
-    scopes = (cli.values, env.values)
+    # Hatch's [publish.index] speaks for the repositories it defines with this very URL, and for main and test.
+    index_table = index.repos.get(name, {}) if name is not None else {}
+    index_applies = name in RESERVED or (bool(index_table) and same_url(index_table["url"].value, url))
+    if name in index.repos and not index_applies:
+        origin += f" (the table `publish.index.repos.{name}`, for {redact_url(index_table['url'].value)}, is not used)"
+    scopes: tuple[dict[str, Value], ...] = (cli.values, env.values)
     if name is not None:
-        scopes += (project.repos.get(name, {}), project.values, hatch.repos.get(name, {}), hatch.values)
+        scopes += (project.repos.get(name, {}), project.values, hatch.repos.get(name, {}))
+        scopes += (index_table, hatch.values, index.values) if index_applies else (hatch.values,)
     else:
         scopes += (project.values, hatch.values)
     # A project's config is shared: Hatch's top-level credentials never follow a URL that it chose.
@@ -113,17 +133,34 @@ def select_repository(
         found = _first(option.name, credential_scopes if option.credential else scopes)
         settings[option.name] = found or Value(option.default, "the default")
     settings["repo"] = Value(target, chosen.source if chosen else "the default")
-    return Repository(name, url, settings, from_project=from_project)
+    tables: tuple[str, ...] = ()
+    if not from_project:
+        tables = _credential_tables(name, index_applies=index_applies)
+    return Repository(name, url, settings, from_project=from_project, origin=origin, credential_tables=tables)
 
 
-def _known_repos(project: Layer, hatch: Layer) -> dict[str, str]:
-    repos = dict(RESERVED)
-    for layer in (hatch, project):
-        for name, table in layer.repos.items():
-            url = table.get("url")
-            if url is None:  # `main` or `test` with other keys only
-                continue
-            if name in repos and not same_url(repos[name], url.value):
+def _credential_tables(name: str | None, *, index_applies: bool) -> tuple[str, ...]:
+    """The tables of Hatch's config.toml whose `user`/`auth` this repository reads, most specific first."""
+    tables = []
+    if name is not None:
+        tables.append(f"[publish.custom-index.repos.{name}]")
+        if index_applies:
+            tables.append(f"[publish.index.repos.{name}]")
+    tables.append("[publish.custom-index]")
+    if index_applies:
+        tables.append("[publish.index]")
+    return tuple(tables)
+
+
+def _known_repos(project: Layer, hatch: Layer, index: Layer) -> dict[str, Value]:
+    """Every repository name with its upload URL and where that was defined."""
+    repos = {name: Value(url, "predefined") for name, url in RESERVED.items()}
+    # Hatch's config.toml: its [publish.custom-index] tables win over its [publish.index] tables for a name in both.
+    hatch_side = {**_urls(index), **_urls(hatch)}
+    for layer_urls in (hatch_side, _urls(project)):
+        for name, url in layer_urls.items():
+            known = repos.get(name)
+            if known is not None and not same_url(known.value, url.value):
                 if name in RESERVED:
                     reason = f"`{name}` is reserved for {RESERVED[name]}; give your repository another name"
                 else:
@@ -133,8 +170,13 @@ def _known_repos(project: Layer, hatch: Layer) -> dict[str, str]:
                     )
                 message = f"{url.source} is {url.value!r}, but {reason}"
                 raise PublishError(message)
-            repos[name] = repos.get(name, url.value)
+            repos.setdefault(name, url)
     return repos
+
+
+def _urls(layer: Layer) -> dict[str, Value]:
+    """The URLs a layer's repos tables give (`main` or `test` with other keys only give none)."""
+    return {name: table["url"] for name, table in layer.repos.items() if "url" in table}
 
 
 def first_value(name: str, *layers: Layer) -> Value | None:

@@ -172,7 +172,7 @@ OPTIONS: dict[str, Option] = {
         Option(
             "pypirc",
             "path",
-            None,
+            "~/.pypirc",
             "The .pypirc file to read credentials (and section URLs) from; `~/.pypirc` when unset.",
             frozenset({CLI, HATCH}),
         ),
@@ -215,6 +215,7 @@ class Layer:
 
     values: dict[str, Value] = field(default_factory=dict)
     repos: dict[str, dict[str, Value]] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)  # keys left alone, each as `<label> key `<path>``
 
 
 def canonical_key(key: str) -> str:
@@ -378,6 +379,58 @@ def _parse_repos(raw: Any, where: str, scope: str) -> dict[str, dict[str, Value]
 
 URL_KEY = Option("url", "url", None, "The upload URL of a repository.", frozenset({REPO}))
 
+# Hatch's built-in publisher: its table in config.toml, and the options it reads there (top level and repos tables).
+HATCH_INDEX_PUBLISHER = "index"
+HATCH_INDEX_OPTIONS = ("repo", "user", "auth", "ca-cert", "client-cert", "client-key")
+
+
+def parse_hatch_index_config(config: Any, label: str) -> Layer:
+    """Hatch's own `[publish.index]` of config.toml, read as Hatch's `index` publisher reads it: its repos tables
+    (`NAME = "url"`, or `url` with `user`, `auth`, `ca-cert`, `client-cert`, `client-key`) and those keys with `repo`
+    at the top level. Other keys there belong to Hatch and are left alone (listed in `ignored`)."""
+    prefix = f"publish.{HATCH_INDEX_PUBLISHER}"
+    layer = Layer()
+    if not isinstance(config, dict):
+        return layer  # Hatch itself refuses a `publish.index` that is not a table
+    for key, raw in config.items():
+        name = canonical_key(key)
+        where = f"{label} key `{prefix}.{key}`"
+        if name == "repos":
+            layer.repos = _parse_hatch_index_repos(raw, f"{label} key `{prefix}.{key}", layer.ignored)
+        elif name in HATCH_INDEX_OPTIONS:
+            option = OPTIONS[name]
+            _set_once(layer.values, name, Value(convert(option, raw, where), where))
+        elif name != "disable":  # Hatch reads `disable` for its own publisher
+            layer.ignored.append(where)
+    return layer
+
+
+def _parse_hatch_index_repos(raw: Any, where: str, ignored: list[str]) -> dict[str, dict[str, Value]]:
+    if not isinstance(raw, dict):
+        message = f"{where}` must be a table of repositories"
+        raise PublishError(message)
+    repos: dict[str, dict[str, Value]] = {}
+    for name, table in raw.items():
+        repo_where = f"{where}.{name}`"
+        if isinstance(table, str):
+            repos[name] = {"url": Value(convert(URL_KEY, table, repo_where), repo_where)}
+            continue
+        if not isinstance(table, dict) or ("url" not in table and name not in PREDEFINED_REPOSITORIES):
+            message = f"{repo_where} must be a URL string or a table with a `url` key"
+            raise PublishError(message)
+        values: dict[str, Value] = {}
+        for key, raw_value in table.items():
+            option_name = canonical_key(key)
+            key_where = f"{where}.{name}.{key}`"
+            if option_name == "url":
+                _set_once(values, "url", Value(convert(URL_KEY, raw_value, key_where), key_where))
+            elif option_name in HATCH_INDEX_OPTIONS and option_name != "repo":
+                _set_once(values, option_name, Value(convert(OPTIONS[option_name], raw_value, key_where), key_where))
+            else:
+                ignored.append(key_where)
+        repos[name] = values
+    return repos
+
 
 def _convert_config_value(name: str, raw: Any, where: str, scope: str, config: str) -> Any:
     option = OPTIONS.get(name)
@@ -410,3 +463,15 @@ def _set_once(values: dict[str, Value], name: str, value: Value) -> None:
         message = f"{value.source} names `{name}` a second time (`{name}` and `{name.replace('-', '_')}` are one key); keep one"
         raise PublishError(message)
     values[name] = value
+
+
+def report_option(options: Mapping[str, Any], project_config: Any, hatch_config: Any) -> str | None:
+    """The `report` path as the full parse will find it (`-o`, then the project's config, then Hatch's), read on its
+    own and leniently, so that a run stopped by another bad setting still writes its report saying why."""
+    for source in (options, project_config, hatch_config):
+        if not isinstance(source, dict):
+            continue
+        for key, raw in source.items():
+            if isinstance(key, str) and canonical_key(key) == "report" and isinstance(raw, str) and raw.strip():
+                return raw.strip()
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import subprocess
@@ -60,7 +61,8 @@ def finish(child: pexpect.spawn) -> tuple[int | None, str]:
 def secrets_of(args: tuple[str, ...], env: dict[str, str]) -> set[str]:
     """Every secret a run could know: the servers' passwords and tokens, and any `auth` it was given."""
     found = {*PYPISERVER_USERS.values(), WAREHOUSE_TOKEN, DEVPI_PASSWORD, env.get("HATCH_INDEX_AUTH", "")}
-    found.update(arg.split("=", 1)[1] for arg in args if arg.startswith(("auth=", "auth_")) and "=" in arg)
+    found.update(arg.split("=", 1)[1] for arg in args if arg.startswith(("auth=", "auth_", "--auth=")) and "=" in arg)
+    found.update(value for flag, value in itertools.pairwise(args) if flag in {"-a", "--auth"})
     return {secret for secret in found if len(secret) >= 6}
 
 

@@ -146,7 +146,7 @@ def test_the_null_keyring_finds_nothing(sandbox, pypiserver):
     result = project.publish("-o", "repo=local", env={"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"})
 
     assert result.returncode == 1
-    assert "looked in: option `-o auth`, environment variable HATCH_INDEX_AUTH" in result.output
+    assert "looked in: option `-a/--auth` or `-o auth`, environment variable HATCH_INDEX_AUTH" in result.output
     assert "keyring" in result.output
     assert "Warning" not in result.output
 

@@ -77,6 +77,28 @@ def test_verbose_shows_settings_sources_requests_and_times(sandbox, local):
     assert "Credentials: username from Hatch config" in result.output
     assert "password from environment variable HATCH_INDEX_AUTH" in result.output
     assert " ... success (" in result.output  # the time per file
+    assert "pypirc = '~/.pypirc' (the default)" in result.output
+
+
+def test_the_release_is_shown_once_and_only_when_something_was_uploaded(sandbox, local):
+    old = sandbox.project(version="1.0.0")
+    old.build()
+    assert old.publish("-o", "repo=local", env={"HATCH_INDEX_AUTH": ALICE}).returncode == 0
+    new = sandbox.project(old.name, version="1.1.0")  # the same project, one version on: dist/ holds both
+    new.build()
+
+    both = new.publish("-o", "repo=local", env={"HATCH_INDEX_AUTH": ALICE})
+    again = new.publish("-o", "repo=local", env={"HATCH_INDEX_AUTH": ALICE})
+
+    assert both.returncode == 0, both.output
+    assert both.stdout.count(f"[{old.name}]") == 1  # the header, once for the version uploaded
+    assert both.output.count(f"{local.simple_url}{old.name}/") == 1
+    assert "2 uploaded (" in both.output
+    assert "kB), 2 already there, in " in both.output  # sizes under 1 MB in kB, no zero counts
+    assert "not on the index" not in both.output
+    assert again.returncode == 0
+    assert f"[{old.name}]" not in again.stdout  # nothing uploaded, no release to show
+    assert "none uploaded, 4 already there, in " in again.output
 
 
 def test_very_verbose_shows_a_failure_body_scrubbed(sandbox, warehouse):
@@ -114,6 +136,7 @@ def test_the_report_matches_the_index(sandbox, local, tmp_path):
 
     assert result.returncode == 0, result.output
     assert "2 uploaded (" in result.output
+    assert json.loads(report.read_text())["error"] is None
     entries = json.loads(report.read_text())["files"]
     held = local.files()
     assert {entry["status"] for entry in entries} == {"success"}
@@ -142,6 +165,7 @@ def test_the_report_is_written_when_the_publish_fails(sandbox, tmp_path):
     entries = json.loads(report.read_text())["files"]
     assert [entry["status"] for entry in entries] == ["failed", "not attempted"]
     assert "403" in entries[0]["error"]
+    assert json.loads(report.read_text())["error"].startswith("Uploading ")
     assert wrong not in report.read_text()
 
 
@@ -173,6 +197,7 @@ def test_a_terminal_gets_live_progress_bars(sandbox):
 
     assert "━" in screen  # the bars
     assert "2 files" in screen  # the whole batch's line
+    assert "(waiting for the index)" in screen  # every byte sent, the index still checking it (0.5 s here)
     assert "kB" in screen  # bytes
     assert f"dist/{sdist.name} ... success" in screen
     assert f"dist/{wheel.name} ... success" in screen
@@ -193,3 +218,40 @@ def test_plain_lines_for_a_dumb_terminal_and_for_pipes(sandbox):
     assert piped.returncode == 0
     assert "\x1b" not in piped.output  # no control characters in a CI log
     assert piped.stderr.count(" ... already exists") == 2
+
+
+def test_the_report_says_why_a_run_stopped_before_uploading(sandbox, local, tmp_path):
+    project = sandbox.project()
+    sdist, _ = project.build()
+    report = tmp_path / "publish.json"
+    report.write_text('{"files": [{"status": "success"}]}')  # a stale report from an earlier run
+
+    bad_setting = project.publish("-o", "repo=local", "-o", f"report={report}", "-o", "jobs=0")
+
+    assert bad_setting.returncode == 1
+    written = json.loads(report.read_text())
+    assert written["files"] == []
+    assert "option `-o jobs` must be a whole number, 1 or more" in written["error"]
+
+    sdist.write_bytes(b"not a tar.gz")
+    broken = project.publish("-o", "repo=local", "-o", f"report={report}", env={"HATCH_INDEX_AUTH": ALICE})
+
+    assert broken.returncode == 1
+    written = json.loads(report.read_text())
+    assert sdist.name in written["error"]
+    assert written["index_url"] == local.url
+    assert not any(name.startswith(project.name.replace("-", "_")) for name in local.files())
+
+
+@pytest.mark.usefixtures("local")
+def test_the_report_says_why_credentials_stopped_the_run(sandbox, tmp_path):
+    project = sandbox.project()
+    project.build()
+    report = tmp_path / "publish.json"
+
+    result = project.publish("-o", "repo=local", "-o", f"report={report}")
+
+    assert result.returncode == 1
+    written = json.loads(report.read_text())
+    assert written["error"].startswith("No password or token for local")
+    assert [entry["status"] for entry in written["files"]] == ["not attempted", "not attempted"]

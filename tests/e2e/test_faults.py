@@ -293,16 +293,18 @@ def ctrl_c_at_post(sandbox, warehouse, project, number: int) -> tuple[float, int
 def test_ctrl_c_during_an_upload_stops_cleanly(sandbox, warehouse):
     configure(sandbox, warehouse)
     project = sandbox.project()
-    project.build()
+    _, wheel = project.build()
     warehouse.state.faults += [Fault("none"), Fault("stall", seconds=30)]  # the sdist lands, the wheel hangs
 
     seconds, code, output = ctrl_c_at_post(sandbox, warehouse, project, 2)
 
     assert seconds < 15, "Ctrl-C waited for the hanging upload (it stalls 30 s)"
     assert code == 130
-    assert "Interrupted" in output
+    assert f"Interrupted while uploading {wheel.name}: it may or may not have reached the index" in output
     assert ".tar.gz" in output.split("On the index:", 1)[1]
-    assert "Not on the index:" in output
+    assert "Not on the index:" not in output  # the wheel's state is unknown, and said so once
+    assert "1 uploaded (" in output
+    assert "1 unknown (interrupted)" in output
     assert "Traceback" not in output
     assert WAREHOUSE_TOKEN not in output
 
@@ -319,6 +321,8 @@ def test_ctrl_c_during_the_first_upload_of_a_release_stops_cleanly(sandbox, ware
     assert code == 130
     assert f"{sdist.name} ... interrupted" in output
     assert f"{wheel.name} ... not attempted" in output
+    assert f"Interrupted while uploading {sdist.name}" in output
+    assert f"Not on the index: dist/{wheel.name}\r\n" in output
     assert "On the index:" not in output
     assert "Traceback" not in output
     assert WAREHOUSE_TOKEN not in output

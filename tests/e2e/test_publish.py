@@ -128,8 +128,9 @@ def test_no_password_anywhere_names_the_places_looked(sandbox, pypiserver):
     result = project.publish("-o", "repo=local")
 
     assert result.returncode == 1
-    assert "No password or token for local; looked in: option `-o auth`, environment variable HATCH_INDEX_AUTH" in (
-        result.output
+    assert (
+        "No password or token for local; looked in: option `-a/--auth` or `-o auth`, environment variable HATCH_INDEX_AUTH"
+        in (result.output)
     )
 
 

@@ -388,7 +388,7 @@ def test_nothing_found_without_prompter_lists_the_places(tmp_path: Path) -> None
     message = str(caught.value)
     for place in (
         "No password or token for corp",
-        "option `-o auth`",
+        "option `-a/--auth` or `-o auth`",
         "environment variable HATCH_INDEX_AUTH",
         "`[publish.custom-index.repos.corp]`",
         "`[publish.custom-index]`",

@@ -8,7 +8,16 @@ import pytest
 
 from hatch_custom_index.errors import PublishError, Secret
 from hatch_custom_index.repositories import Repository, select_repository
-from hatch_custom_index.settings import HATCH, PROJECT, Layer, parse_cli, parse_config, parse_env
+from hatch_custom_index.settings import (
+    HATCH,
+    PROJECT,
+    Layer,
+    Value,
+    parse_cli,
+    parse_config,
+    parse_env,
+    parse_hatch_index_config,
+)
 
 PYPI = "https://upload.pypi.org/legacy/"
 TESTPYPI = "https://test.pypi.org/legacy/"
@@ -23,6 +32,7 @@ def select(
     env: dict[str, str] | None = None,
     project: dict[str, Any] | None = None,
     hatch: dict[str, Any] | None = None,
+    hatch_index: dict[str, Any] | None = None,
 ) -> Repository:
     layers: tuple[Layer, ...] = (
         parse_cli(cli or {}),
@@ -30,7 +40,8 @@ def select(
         parse_config(project or {}, "project config", PROJECT),
         parse_config(hatch or {}, "Hatch's config.toml", HATCH),
     )
-    return select_repository(*layers)
+    index = parse_hatch_index_config(hatch_index or {}, "Hatch's config.toml")
+    return select_repository(*layers, hatch_index=index)
 
 
 # --- which repository -----------------------------------------------------------------------------------------------
@@ -359,3 +370,102 @@ def test_predefined_repositories_take_other_keys_without_a_url() -> None:
     assert repository.url == "https://upload.pypi.org/legacy/"
     assert repository.get("timeout") == 5.0
     assert repository.settings["timeout"].source.endswith("publish.custom-index.repos.main.timeout`")
+
+
+# --- Hatch's own [publish.index] tables ----------------------------------------------------------------------------
+
+INDEX_KEY = "Hatch's config.toml key `publish.index"
+OTHER = "https://other.example/upload/"
+
+
+def test_a_repository_of_hatch_s_index_table_with_its_credentials() -> None:
+    repository = select(
+        cli={"repo": "corp"},
+        hatch_index={"repos": {"corp": {"url": CORP, "user": "alice", "auth": "pw", "ca-cert": "/ca.pem"}}},
+    )
+    assert (repository.name, repository.url) == ("corp", CORP)
+    assert repository.origin == f"{INDEX_KEY}.repos.corp.url`"
+    assert repository.settings["user"] == Value("alice", f"{INDEX_KEY}.repos.corp.user`")
+    assert repository.get("auth") == Secret("pw")
+    assert repository.get("ca-cert") == "/ca.pem"
+    assert repository.credential_tables == (
+        "[publish.custom-index.repos.corp]",
+        "[publish.index.repos.corp]",
+        "[publish.custom-index]",
+        "[publish.index]",
+    )
+
+
+def test_the_short_form_and_hatch_s_default_repository() -> None:
+    repository = select(hatch_index={"repo": "corp", "repos": {"corp": CORP}})
+    assert (repository.name, repository.url) == ("corp", CORP)
+    assert repository.settings["repo"].source == f"{INDEX_KEY}.repo`"
+
+
+def test_the_plugin_s_repo_wins_over_hatch_s() -> None:
+    repository = select(hatch={"repo": "test"}, hatch_index={"repo": "corp", "repos": {"corp": CORP}})
+    assert repository.name == "test"
+
+
+def test_a_name_in_both_tables_with_other_urls_is_the_plugin_s_alone() -> None:
+    repository = select(
+        cli={"repo": "corp"},
+        hatch={"repos": {"corp": OTHER}},
+        hatch_index={"user": "top", "repos": {"corp": {"url": CORP, "user": "alice", "auth": "pw"}}},
+    )
+    assert repository.url == OTHER
+    assert repository.get("user") is None  # neither Hatch's table nor its top level speak for another URL
+    assert repository.get("auth") is None
+    assert "`publish.index.repos.corp`, for https://pkgs.example/upload/, is not used" in repository.origin
+    assert "[publish.index]" not in repository.credential_tables
+
+
+def test_a_name_in_both_tables_with_one_url_takes_the_plugin_s_keys_first() -> None:
+    repository = select(
+        cli={"repo": "corp"},
+        hatch={"user": "plugin-top", "repos": {"corp": {"url": CORP + "/", "jobs": 2, "user": "plugin"}}},
+        hatch_index={"repos": {"corp": {"url": CORP, "user": "hatch", "auth": "pw"}}},
+    )
+    assert repository.get("user") == "plugin"
+    assert repository.get("auth") == Secret("pw")
+    assert repository.get("jobs") == 2
+
+
+def test_a_repository_s_own_table_wins_over_any_top_level() -> None:
+    repository = select(
+        cli={"repo": "corp"},
+        hatch={"user": "plugin-top"},
+        hatch_index={"user": "hatch-top", "repos": {"corp": {"url": CORP, "user": "hatch-repo"}}},
+    )
+    assert repository.get("user") == "hatch-repo"
+
+
+def test_hatch_s_top_level_applies_to_main_and_its_own_repositories_only() -> None:
+    index = {"user": "hatch-top", "auth": "pypi-token"}
+    assert select(hatch_index=index).get("user") == "hatch-top"  # main, as Hatch's own publisher does
+    plugin_only = select(cli={"repo": "corp"}, hatch={"repos": {"corp": CORP}}, hatch_index=index)
+    assert plugin_only.get("user") is None
+    assert plugin_only.get("auth") is None
+    by_url = select(cli={"repo": CORP}, hatch_index=index)
+    assert by_url.get("auth") is None  # Hatch gives a URL no defaults either
+
+
+def test_a_project_can_not_redirect_a_repository_of_hatch_s_index_table() -> None:
+    with pytest.raises(PublishError, match="must not redirect"):
+        select(project={"repos": {"corp": OTHER}}, hatch_index={"repos": {"corp": CORP}})
+
+
+def test_hatch_s_main_keeps_pypi_s_url() -> None:
+    with pytest.raises(PublishError, match="`main` is reserved"):
+        select(hatch_index={"repos": {"main": CORP}})
+
+
+def test_keys_hatch_s_publisher_does_not_read_are_left_alone() -> None:
+    index = parse_hatch_index_config(
+        {"repo": "main", "disable": True, "colour": "blue", "repos": {"corp": {"url": CORP, "jobs": 2}}}, "cfg"
+    )
+    assert index.ignored == ["cfg key `publish.index.colour`", "cfg key `publish.index.repos.corp.jobs`"]
+    with pytest.raises(PublishError, match=r"cfg key `publish.index.repos.corp.user` must be a string"):
+        parse_hatch_index_config({"repos": {"corp": {"url": CORP, "user": 3}}}, "cfg")
+    with pytest.raises(PublishError, match=r"`publish.index.repos.corp` must be a URL string or a table"):
+        parse_hatch_index_config({"repos": {"corp": {"user": "x"}}}, "cfg")
