@@ -1,10 +1,12 @@
-"""The README's configuration reference must list every option of the registry, with its environment variable."""
+"""The README's configuration reference must list every option of the registry, with its environment variable, where
+it may be given, Hatch's flag for it and whether Hatch's `[publish.index]` gives it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from hatch_custom_index.settings import OPTIONS
+from hatch_custom_index.hatch_flags import FLAGS
+from hatch_custom_index.settings import HATCH_INDEX_OPTIONS, OPTIONS
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
 
@@ -39,3 +41,11 @@ def test_the_reference_says_where_each_option_may_be_given():
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         assert cells[1] == cell(option, CLI), name
         assert cells[3:6] == [cell(option, PROJECT), cell(option, HATCH), cell(option, REPO)], name
+
+
+def test_the_reference_names_hatch_s_flag_and_index_table_for_each_option():
+    flags = {name: flag for name, flag in FLAGS.values()}
+    for name, row in reference_rows().items():
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[6] == (f"`{flags[name]}`" if name in flags else "—"), name
+        assert cells[7] == ("yes" if name in HATCH_INDEX_OPTIONS else "—"), name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,12 @@ def test_the_quick_start_demo_publishes_this_project(tmp_path):
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+    (command,) = [line[2:] for line in result.stdout.splitlines() if line.startswith("$ ")]
+    variable, *argv = shlex.split(command)  # what a person copies: the variable, then the command as it ran
+    assert variable.startswith("HATCH_CONFIG=/")
+    assert argv[:7] == [sys.executable, "-m", "hatch", "publish", "-p", "custom-index", "-r"]
+    assert all(Path(path).is_absolute() for path in argv[8:])
+    assert "Publishing to demo (" in result.stderr
     assert result.stdout.count("(listed)") == 2
     assert "NOT listed" not in result.stdout
     assert "... success" in result.stderr
