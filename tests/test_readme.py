@@ -44,7 +44,7 @@ def test_the_reference_says_where_each_option_may_be_given():
 
 
 def test_the_reference_names_hatch_s_flag_and_index_table_for_each_option():
-    flags = {name: flag for name, flag in FLAGS.values()}
+    flags = dict(FLAGS.values())
     for name, row in reference_rows().items():
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         assert cells[6] == (f"`{flags[name]}`" if name in flags else "—"), name
