@@ -36,7 +36,17 @@ def main() -> int:
                 f'[publish.custom-index.repos.demo]\nurl = "{server.url}"\nuser = "demo"\nauth = "{password}"\n'
             )
             config.chmod(0o600)
-            command = [sys.executable, "-m", "hatch", "publish", "-p", "custom-index", "-r", "demo", *map(str, artifacts)]
+            command = [
+                sys.executable,
+                "-m",
+                "hatch",
+                "publish",
+                "-p",
+                "custom-index",
+                "-r",
+                "demo",
+                *map(str, artifacts),
+            ]
             print("$", f"HATCH_CONFIG={shlex.quote(str(config))}", shlex.join(command))
             code = subprocess.call(command, cwd=ROOT, env={**os.environ, "HATCH_CONFIG": str(config)})
             print(f"\nThe index now serves {server.simple_url}hatch-custom-index/:")
