@@ -13,8 +13,8 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from hatch_custom_index.errors import PublishError, Secret
-from hatch_custom_index.index import Credentials
+from hatch_custom_index.errors import NoCredentialsError, Secret
+from hatch_custom_index.model import Credentials
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,6 +33,14 @@ class Prompter(Protocol):
     def username(self, text: str, default: str) -> str: ...
 
     def password(self, text: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class CredentialsPreview:
+    """A dry run's answer: where the credentials would come from, or (`found` false) why a real run would stop."""
+
+    text: str
+    found: bool = True
 
 
 @dataclass(frozen=True)
@@ -176,8 +184,8 @@ class CredentialChain:
             if answer:
                 return Found(Secret(answer), PROMPT)
             message = "No password was entered; nothing was uploaded"
-            raise PublishError(message)
-        raise PublishError(self._nothing_found_message())
+            raise NoCredentialsError(message)
+        raise NoCredentialsError(self._nothing_found_message())
 
     def _nothing_found_message(self) -> str:
         places = ["option `-a/--auth` or `-o auth`", "environment variable HATCH_INDEX_AUTH"]
@@ -196,21 +204,20 @@ class CredentialChain:
             "Prompting is off (`--no-prompt`, or no terminal)"
         )
 
-    def describe(self, *, interactive: bool) -> str:
+    def preview(self, *, interactive: bool, trusted: TrustedPublishing | None) -> CredentialsPreview:
         """Where a real run would take the credentials from (for a dry run): found without prompting, without
-        minting a token, without saving anything. Starts with `none` when a real run would stop for lack of them."""
-        trusted, self.trusted = self.trusted, None
+        minting a token, without saving anything. `trusted` is what a real run would try."""
         try:
             username, password = self._resolve()
-        except PublishError as e:
+        except NoCredentialsError as e:
             if trusted is not None and trusted.mode != "never" and trusted.wanted(None):
-                return "trusted publishing (a real run exchanges the CI's identity token at the index)"
+                return CredentialsPreview(
+                    "trusted publishing (a real run exchanges the CI's identity token at the index)"
+                )
             if interactive:
-                return "the interactive prompt"
-            return f"none: {e}"
-        finally:
-            self.trusted = trusted
-        return f"username from {username.source}, password from {password.source}"
+                return CredentialsPreview(PROMPT)
+            return CredentialsPreview(str(e), found=False)
+        return CredentialsPreview(f"username from {username.source}, password from {password.source}")
 
     def sources(self) -> str:
         """`username from X, password from Y`, never the values."""

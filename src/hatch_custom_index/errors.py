@@ -1,4 +1,4 @@
-"""The one user-facing error type, and the redaction of secrets from anything shown."""
+"""The user-facing errors (one base, a type per kind of failure), and the redaction of secrets from anything shown."""
 
 from __future__ import annotations
 
@@ -19,7 +19,36 @@ class PublishError(Exception):
         self.code = code
 
 
-INTERRUPTED = 130  # the exit code of a program stopped by Ctrl-C
+class ConfigurationError(PublishError):
+    """A setting, flag, config table, or a file one of them names, is wrong; nothing was sent."""
+
+
+class ArtifactError(PublishError):
+    """A file of the batch, or the batch as a whole, cannot be published."""
+
+
+class IndexUnreachableError(PublishError):
+    """No answer from the index: refused or dropped connection, certificate failure, or silence past `timeout`."""
+
+
+class IndexRefusedError(PublishError):
+    """The index answered with a refusal; `status` is the HTTP status (0 when the answer was not an HTTP error)."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class NoCredentialsError(PublishError):
+    """No password or token was found, or given at the prompt."""
+
+
+class TrustedPublishingError(PublishError):
+    """The CI's identity token could not be had or was not exchanged for an upload token."""
+
+
+class ReusedIdentityTokenError(TrustedPublishingError):
+    """The index had already minted a token for this identity token: fetch a fresh one."""
 
 
 class Secret:

@@ -6,13 +6,13 @@ import json
 import random
 import re
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from hatch_custom_index.__about__ import __version__
 from hatch_custom_index.errors import PublishError, Secret, redact_url, scrub
-from hatch_custom_index.report import EXISTS, UPLOADED
+from hatch_custom_index.model import Credentials, Status
+from hatch_custom_index.plan import different_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,14 +30,6 @@ MAX_REDIRECTS = 5
 BACKOFF_BASE = 0.5  # seconds before the first retry; doubled for each next one
 BACKOFF_CAP = 30.0
 RETRY_AFTER_CAP = 120.0  # the longest wait for a server that asks for one
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """A username and password for HTTP Basic auth; the password stays a Secret until the request needs it."""
-
-    username: str
-    password: Secret
 
 
 class IndexClient:
@@ -81,6 +73,12 @@ class IndexClient:
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
+
+    def __enter__(self) -> IndexClient:  # noqa: PYI034 -- typing.Self needs Python 3.11
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     @property
     def simple_url(self) -> str:
@@ -152,7 +150,7 @@ class IndexClient:
         *,
         attestations: bool = False,
         progress: Callable[[int | None], None] | None = None,
-    ) -> str:
+    ) -> Status:
         """Upload one file, retrying what failed on the way; UPLOADED or EXISTS, or a PublishError with the server's
         message. Before sending again what may have reached the index, ask the index whether it holds the file.
         `progress` is told each attempt's start (None) and then the bytes of the file as they go."""
@@ -185,7 +183,7 @@ class IndexClient:
                     return self._upload_result(artifact, credentials, response)
                 error, reached = self.describe(response), True
             if reached and self.holds(artifact, credentials):
-                return UPLOADED
+                return Status.UPLOADED
             if final or attempt == self.retries:
                 tries = f" (tried {attempt + 1} times)" if attempt else ""
                 raise PublishError(error + tries)
@@ -194,17 +192,17 @@ class IndexClient:
             time.sleep(delay)
         raise AssertionError  # pragma: no cover -- the loop returns or raises
 
-    def _upload_result(self, artifact: Artifact, credentials: Credentials, response: httpx2.Response) -> str:
+    def _upload_result(self, artifact: Artifact, credentials: Credentials, response: httpx2.Response) -> Status:
         if response.status_code in {200, 201}:
-            return UPLOADED
+            return Status.UPLOADED
         if response.status_code == 409 or (  # noqa: PLR2004
             response.status_code == 400 and "already exists" in self._message(response).lower()  # noqa: PLR2004
         ):
             files, _ = self.existing_files(artifact.project, lambda: credentials)
             if files.get(artifact.name) == artifact.sha256:
-                return EXISTS
+                return Status.EXISTS
             if artifact.name in files:
-                raise PublishError(different_file_message(artifact, self.project_url(artifact.project)))
+                raise PublishError(different_file(artifact, self.project_url(artifact.project)))
         if response.is_redirect:
             target = redact_url(urljoin(self.repository.url, response.headers.get("Location", "")))
             message = (
@@ -333,13 +331,6 @@ def _retry_after(value: str | None) -> float:
     import datetime
 
     return max(0.0, (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
-
-
-def different_file_message(artifact: Artifact, url: str) -> str:
-    return (
-        f"{artifact.name}: the index already holds a different file of that name ({redact_url(url)}); "
-        "an index never replaces a file: release a new version"
-    )
 
 
 def _same_origin(left: str, right: str) -> bool:

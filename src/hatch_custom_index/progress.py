@@ -11,7 +11,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from hatch_custom_index.report import count
+from hatch_custom_index.outcome import count
 
 if TYPE_CHECKING:
     from hatch_custom_index.artifacts import Artifact

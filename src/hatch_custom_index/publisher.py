@@ -1,4 +1,9 @@
-"""The `custom-index` publisher: wires settings, repository, plan, credentials and uploads; the only user of `app`."""
+"""The `custom-index` publisher: the thin wiring between Hatch's `app` and the pipeline (settings, repository, batch,
+plan, credentials, uploads, outcome); the only user of `app`.
+
+Hatch imports this module only when it looks a publisher up (the hook imports it lazily), so its imports are at the
+top.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +11,48 @@ import os
 import sys
 import threading
 import time
-from functools import cached_property
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hatch.publish.plugin.interface import PublisherInterface
 
-from hatch_custom_index.errors import INTERRUPTED, PublishError, redact_url
-from hatch_custom_index.report import (
-    EXISTS,
-    FAILED,
-    NOT_ATTEMPTED,
-    ON_INDEX,
-    REFUSED,
-    UPLOADED,
-    WOULD_UPLOAD,
-    Outcome,
+from hatch_custom_index.artifacts import find_artifacts, read_batch
+from hatch_custom_index.cache import UserCache
+from hatch_custom_index.credentials import CredentialChain
+from hatch_custom_index.digests import Sha256Prefetch
+from hatch_custom_index.errors import PublishError, redact_url
+from hatch_custom_index.hatch_flags import merge_command_line, read_flags
+from hatch_custom_index.index import IndexClient
+from hatch_custom_index.keyrings import Keyring
+from hatch_custom_index.model import Credentials, Outcome, Status
+from hatch_custom_index.outcome import EXIT_INTERRUPTED, conclude, display_path, released, summary
+from hatch_custom_index.plan import Plan, make_plan
+from hatch_custom_index.progress import LiveProgress
+from hatch_custom_index.progress import wanted as progress_wanted
+from hatch_custom_index.pypirc import Pypirc, default_path, load_pypirc
+from hatch_custom_index.report import JsonReport, write_step_summary
+from hatch_custom_index.repositories import Repository, first_value, select_repository
+from hatch_custom_index.settings import (
+    HATCH,
+    HATCH_INDEX_PUBLISHER,
+    PLUGIN_NAME,
+    PROJECT,
+    Layer,
+    parse_cli,
+    parse_config,
+    parse_env,
+    parse_hatch_index_config,
+    report_option,
 )
-from hatch_custom_index.report import INTERRUPTED as INTERRUPTED_UPLOAD
-from hatch_custom_index.settings import HATCH, PLUGIN_NAME, PROJECT
+from hatch_custom_index.transport import require_safe_transport
+from hatch_custom_index.trusted import TrustedPublishing
+from hatch_custom_index.uploads import Uploader, UploadInterrupted
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from hatch_custom_index.artifacts import Artifact
-    from hatch_custom_index.credentials import CredentialChain
-    from hatch_custom_index.index import Credentials, IndexClient
-    from hatch_custom_index.pypirc import Pypirc
-    from hatch_custom_index.repositories import Repository
-    from hatch_custom_index.settings import Layer
 
 
 class CustomIndexPublisher(PublisherInterface):
@@ -43,17 +61,15 @@ class CustomIndexPublisher(PublisherInterface):
     PLUGIN_NAME = PLUGIN_NAME
 
     def publish(self, artifacts: list[str], options: dict[str, Any]) -> None:
-        from hatch_custom_index.report import JsonReport
-        from hatch_custom_index.settings import report_option
-
         given = report_option(options, self.project_config, self.plugin_config)
         self._report = JsonReport(Path(self.root, given) if given else None)
+        self._output_lock = threading.Lock()  # Hatch's console is shared with the upload threads
         try:
             self._publish(artifacts, options)
         except PublishError as e:
             self._abort(str(e), e.code)
         except KeyboardInterrupt:
-            self._abort("Interrupted before any upload; nothing was uploaded", INTERRUPTED)
+            self._abort("Interrupted before any upload; nothing was uploaded", EXIT_INTERRUPTED)
         problem = self._report.write()
         if problem:
             self.app.abort(problem)
@@ -64,29 +80,7 @@ class CustomIndexPublisher(PublisherInterface):
         self.app.abort(f"{message}\n{problem}" if problem else message, code=code)
 
     def _publish(self, paths: list[str], options: dict[str, Any]) -> None:
-        from hatch_custom_index.artifacts import find_artifacts, read_batch
-        from hatch_custom_index.hatch_flags import merge_command_line, read_flags
-        from hatch_custom_index.index import IndexClient
-        from hatch_custom_index.repositories import select_repository
-        from hatch_custom_index.settings import (
-            HATCH_INDEX_PUBLISHER,
-            parse_cli,
-            parse_config,
-            parse_env,
-            parse_hatch_index_config,
-        )
-        from hatch_custom_index.transport import require_safe_transport
-
-        cli, env = merge_command_line(read_flags(), parse_cli(options)), parse_env(os.environ)
-        project = parse_config(self.project_config, "project config", PROJECT)
-        hatch = parse_config(self.plugin_config, self._hatch_config_label(), HATCH)
-        hatch_index = parse_hatch_index_config(
-            self.app.config.publish.get(HATCH_INDEX_PUBLISHER, {}), self._hatch_config_label()
-        )
-        pypirc = _load_pypirc(cli, hatch)
-        repository = select_repository(
-            cli, env, project, hatch, pypirc.urls() if pypirc else None, hatch_index=hatch_index
-        )
+        repository, pypirc = self._repository(options)
         root = Path(self.root)
         report = repository.get("report")
         self._report.path, self._report.index_url = (root / report if report else None), redact_url(repository.url)
@@ -95,144 +89,86 @@ class CustomIndexPublisher(PublisherInterface):
         batch = read_batch(
             find_artifacts(paths, root, passed_over), attestations=repository.get("attestations") != "false"
         )
-        self._report.outcomes = [Outcome(artifact, NOT_ATTEMPTED) for artifact in batch]
+        self._report.outcomes = [Outcome(artifact, Status.NOT_ATTEMPTED) for artifact in batch]
         for path in passed_over:
-            self.app.display_info(f"Passing over {_display_path(path, root)}: not a wheel or source distribution")
+            self.app.display_info(f"Passing over {display_path(path, root)}: not a wheel or source distribution")
+        self._show_repository(repository)
+
+        dry_run = bool(repository.get("dry-run"))
+        interactive = not options.get("no_prompt") and sys.stdin.isatty()
+        prompter = _HatchPrompter(self.app) if interactive and not dry_run else None
+        with IndexClient(repository, notify=self._warn, debug=self._debug, verbosity=self.app.verbosity) as client:
+            trusted = TrustedPublishing(client, repository.get("trusted-publishing"), mask=_print_now)
+            # A dry run asks nothing and mints nothing, even for an index that refuses anonymous reads.
+            chain = CredentialChain(
+                repository,
+                pypirc=pypirc,
+                cache=self._user_cache(),
+                keyring=Keyring(repository.url, self._warn) if repository.get("keyring") else None,
+                prompter=prompter,
+                trusted=None if dry_run else trusted,
+            )
+            started = time.monotonic()
+            plan = self._plan(batch, client, chain)
+            self._report.outcomes = plan.outcomes(dry_run=dry_run)
+            if dry_run:
+                self._dry_run(plan, chain, trusted, root, interactive=interactive)
+                return
+            if plan.refusals:
+                self._finish(plan.outcomes(), client, started, prompter)
+                raise PublishError(plan.refused_message())
+            if plan.to_upload or options.get("initialize_auth"):
+                client.secrets.append(chain.get().password)
+                self.app.display_debug(f"Credentials: {chain.sources()}")
+            outcomes, interrupted = self._upload(batch, plan.to_upload, client, chain, root)
+        uploaded = any(o.status is Status.UPLOADED for o in outcomes)
+        conclusion = conclude(outcomes, repository.display_name, root, interrupted=interrupted)
+        if uploaded or (options.get("initialize_auth") and conclusion.message is None):
+            chain.remember(self._warn)
+        self._finish(outcomes, client, started, prompter)
+        if conclusion.message is not None:
+            message = f"{conclusion.message}\nCredentials: {chain.sources()}"
+            raise PublishError(message, conclusion.exit_code)
+        for project, version in released(outcomes):
+            self.app.display_info()
+            self.app.display_mini_header(project)
+            self.app.display_info(repository.release_url(project, version, client.simple_url))
+
+    def _repository(self, options: dict[str, Any]) -> tuple[Repository, Pypirc | None]:
+        """The repository and its settings from Hatch's flags, `-o`, the environment and the config tables."""
+        cli, env = merge_command_line(read_flags(), parse_cli(options)), parse_env(os.environ)
+        label = self._hatch_config_label()
+        project = parse_config(self.project_config, "project config", PROJECT)
+        hatch = parse_config(self.plugin_config, label, HATCH)
+        hatch_index = parse_hatch_index_config(self.app.config.publish.get(HATCH_INDEX_PUBLISHER, {}), label)
+        pypirc = _load_pypirc(cli, hatch)
+        urls = pypirc.urls() if pypirc else None
+        repository = select_repository(cli, env, project, hatch, urls, hatch_index=hatch_index)
+        for ignored in hatch_index.ignored:
+            self.app.display_debug(
+                f"Not read: {ignored} (Hatch's `index` publisher's table; this plugin reads its "
+                "`repo`, `user`, `auth`, `ca-cert`, `client-cert`, `client-key` and `repos`)"
+            )
+        return repository, pypirc
+
+    def _show_repository(self, repository: Repository) -> None:
         url = redact_url(repository.url)
         self.app.display_info(f"Publishing to {repository.name} ({url})" if repository.name else f"Publishing to {url}")
         self.app.display_debug(
             f"Upload URL {url} ({repository.origin}), simple API {redact_url(repository.simple_url)}"
         )
-        for ignored in hatch_index.ignored:
-            self.app.display_debug(
-                f"Not read: {ignored} (Hatch's `index` publisher's table; this plugin reads its "
-                f"`repo`, `user`, `auth`, `ca-cert`, `client-cert`, `client-key` and `repos`)"
-            )
         for name, value in repository.settings.items():
             if name not in {"user", "auth"}:
                 self.app.display_debug(f"{name} = {value.value!r} ({value.source})")
 
-        client = IndexClient(repository, notify=self._warn, debug=self._debug, verbosity=self.app.verbosity)
-        dry_run = repository.get("dry-run")
-        chain = self._credential_chain(client, pypirc, no_prompt=bool(options.get("no_prompt")))
-        trusted = chain.trusted
-        if dry_run:  # a dry run asks nothing and mints nothing, even for an index that refuses anonymous reads
-            chain.prompter = chain.trusted = None
-        started = time.monotonic()
-        try:
-            to_upload, refused = self._plan(batch, repository, client, chain)
-            self._report.outcomes = [Outcome(a, NOT_ATTEMPTED if a in to_upload else EXISTS) for a in batch]
-            if dry_run:
-                chain.trusted = trusted  # only to say whether a real run would use it
-                self._dry_run(batch, to_upload, refused, chain, root)
-                return
-            if refused:
-                outcomes = [
-                    Outcome(a, REFUSED, refused[a.name]) if a.name in refused
-                    else Outcome(a, EXISTS if a not in to_upload else NOT_ATTEMPTED)
-                    for a in batch
-                ]  # fmt: skip
-                self._finish(outcomes, client, started, chain)
-                message = "Nothing was uploaded:\n" + "\n".join(f"  - {problem}" for problem in refused.values())
-                raise PublishError(message)
-            if to_upload or options.get("initialize_auth"):
-                client.secrets.append(chain.get().password)
-                self.app.display_debug(f"Credentials: {chain.sources()}")
-            outcomes, failure, code = self._upload(batch, to_upload, client, chain, root)
-        finally:
-            client.close()
-        if any(o.status == UPLOADED for o in outcomes) or (options.get("initialize_auth") and failure is None):
-            chain.remember(self._warn)
-        self._finish(outcomes, client, started, chain)
-        if failure is not None:
-            message = f"{failure}\nCredentials: {chain.sources()}"
-            raise PublishError(message, code)
-        self._show_releases(outcomes, client)
-
-    def _finish(self, outcomes: list[Outcome], client: IndexClient, started: float, chain: CredentialChain) -> None:
-        """The summary line and GitHub's step summary; the outcomes for the JSON report (option `report`). The time
-        spent at a prompt is not counted."""
-        from hatch_custom_index.report import summary, write_step_summary
-
-        prompter = chain.prompter
-        waited = prompter.waited if isinstance(prompter, _HatchPrompter) else 0.0
-        seconds = max(0.0, time.monotonic() - started - waited)
-        self.app.display_info(summary(outcomes, seconds))
-        self._report.outcomes = outcomes
-        write_step_summary(outcomes, client.repository.display_name, seconds)
-
-    def _dry_run(
-        self,
-        batch: list[Artifact],
-        to_upload: list[Artifact],
-        refused: dict[str, str],
-        chain: CredentialChain,
-        root: Path,
-    ) -> None:
-        """What a real run would do, and stop: no upload, no prompt, nothing minted, nothing saved."""
-        from hatch_custom_index.report import size
-
-        self.app.display_info("Dry run: nothing is uploaded, nothing is saved")
-        outcomes = []
-        for artifact in batch:
-            if artifact.name in refused:
-                status, note = REFUSED, refused[artifact.name]
-            elif artifact in to_upload:
-                status, note = WOULD_UPLOAD, size(artifact.size)
-            else:
-                status, note = EXISTS, "skipped"
-            outcomes.append(Outcome(artifact, status, refused.get(artifact.name)))
-            self.app.display_info(f"{_display_path(artifact.path, root)} ... {status} ({note})")
-        self._report.outcomes = outcomes
-        if refused:
-            message = "A real run would upload nothing: " + "; ".join(refused.values())
-            raise PublishError(message)
-        if to_upload:
-            where = chain.describe(interactive=self._interactive)
-            if where.startswith("none"):
-                message = f"A real run would stop before uploading: {where.removeprefix('none: ')}"
-                raise PublishError(message)
-            self.app.display_info(f"Credentials: {where}")
-
-    def _debug(self, message: str) -> None:
-        """A -v line that may come from an upload thread."""
-        with self._output_lock:
-            self.app.display_debug(message, level=1)
-
-    @cached_property
-    def _output_lock(self) -> threading.Lock:
-        return threading.Lock()
-
-    def _warn(self, message: str) -> None:
-        """A warning that may come from an upload thread."""
-        with self._output_lock:
-            self.app.display_warning(message)
-
-    def _credential_chain(self, client: IndexClient, pypirc: Pypirc | None, *, no_prompt: bool) -> CredentialChain:
-        from hatch_custom_index.cache import UserCache
-        from hatch_custom_index.credentials import CredentialChain
-        from hatch_custom_index.keyrings import Keyring
-        from hatch_custom_index.trusted import TrustedPublishing
-
-        repository = client.repository
+    def _user_cache(self) -> UserCache:
         cache = UserCache(Path(self.cache_dir))
         if cache.warning:
             self.app.display_warning(f"Warning: {cache.warning}")
-        keyring = Keyring(repository.url, self._warn) if repository.get("keyring") else None
-        self._interactive = not no_prompt and sys.stdin.isatty()
-        prompter = _HatchPrompter(self.app) if self._interactive else None
-        trusted = TrustedPublishing(client, repository.get("trusted-publishing"), mask=_print_now)
-        return CredentialChain(
-            repository, pypirc=pypirc, cache=cache, keyring=keyring, prompter=prompter, trusted=trusted
-        )
+        return cache
 
-    def _plan(
-        self, batch: list[Artifact], repository: Repository, client: IndexClient, chain: CredentialChain
-    ) -> tuple[list[Artifact], dict[str, str]]:
-        """Which files to upload (those the index lacks), and which are refused (by name, with the reason): a
-        different file of that name on the index, or one already there while `skip-existing` is off."""
-        from hatch_custom_index.digests import Sha256Prefetch
-        from hatch_custom_index.index import different_file_message
+    def _plan(self, batch: list[Artifact], client: IndexClient, chain: CredentialChain) -> Plan:
+        """Ask the index what it holds (hashing the batch meanwhile), then decide file by file."""
 
         def credentials_for_reading() -> Credentials | None:
             """Asked only when the index refuses to show its files anonymously: reading needs credentials then."""
@@ -241,111 +177,99 @@ class CustomIndexPublisher(PublisherInterface):
             except PublishError:
                 return None
 
-        prefetch = Sha256Prefetch(batch)  # hashing runs while the index is asked what it holds
-        existing: dict[str, dict[str, str | None]] = {}
+        prefetch = Sha256Prefetch(batch)
+        held: dict[str, dict[str, str | None]] = {}
         try:
             for project in dict.fromkeys(artifact.project for artifact in batch):
-                existing[project], warning = client.existing_files(project, credentials_for_reading)
+                held[project], warning = client.existing_files(project, credentials_for_reading)
                 if warning:
                     self.app.display_warning(f"Warning: {warning}; uploading anyway")
         except BaseException:
             prefetch.finish([])
             raise
         # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
-        prefetch.finish([artifact for artifact in batch if existing[artifact.project].get(artifact.name)])
-        refused: dict[str, str] = {}
-        to_upload = []
-        for artifact in batch:
-            held = existing[artifact.project]
-            if artifact.name not in held or held[artifact.name] is None:
-                # Not there, or listed without a sha256: the upload and its re-check by hash decide.
-                to_upload.append(artifact)
-            elif held[artifact.name] != artifact.sha256:
-                refused[artifact.name] = different_file_message(artifact, client.project_url(artifact.project))
-            elif not repository.get("skip-existing"):
-                source = repository.settings["skip-existing"].source
-                refused[artifact.name] = f"{artifact.name} is already on the index ({source} is false)"
-        return to_upload, refused
+        prefetch.finish([artifact for artifact in batch if held[artifact.project].get(artifact.name)])
+        skip_existing = client.repository.settings["skip-existing"]
+        return make_plan(
+            batch,
+            held,
+            {project: client.project_url(project) for project in held},
+            skip_existing=skip_existing.value,
+            skip_existing_source=skip_existing.source,
+        )
+
+    def _dry_run(
+        self, plan: Plan, chain: CredentialChain, trusted: TrustedPublishing, root: Path, *, interactive: bool
+    ) -> None:
+        """What a real run would do, and stop: no upload, no prompt, nothing minted, nothing saved."""
+        self.app.display_info("Dry run: nothing is uploaded, nothing is saved")
+        for artifact, line in plan.preview():
+            self.app.display_info(f"{display_path(artifact.path, root)} ... {line}")
+        if plan.refusals:
+            raise PublishError(plan.refused_message(dry_run=True))
+        if plan.to_upload:
+            preview = chain.preview(interactive=interactive, trusted=trusted)
+            if not preview.found:
+                message = f"A real run would stop before uploading: {preview.text}"
+                raise PublishError(message)
+            self.app.display_info(f"Credentials: {preview.text}")
 
     def _upload(
         self, batch: list[Artifact], to_upload: list[Artifact], client: IndexClient, chain: CredentialChain, root: Path
-    ) -> tuple[list[Outcome], str | None, int]:
-        """Run the uploads; every file's outcome, the failure's message if any, and the exit code it deserves."""
-
-        live = None
-
-        def show(artifact: Artifact, status: str, seconds: float = 0.0) -> None:
-            line = f"{_display_path(artifact.path, root)} ... {status}"
-            if seconds and self.app.verbosity >= 1:
-                line += f" ({seconds:.2f} s)"
-            if live is not None:  # above the bars
-                live.print(line, "green" if status == UPLOADED else "yellow" if status == EXISTS else "red")
-                return
-            with self._output_lock:  # Hatch's console is shared with the upload threads' retry notices
-                if status == UPLOADED:
-                    self.app.display_success(line)
-                elif status == EXISTS:
-                    self.app.display_warning(line)
-                else:
-                    self.app.display_error(line)
-
+    ) -> tuple[list[Outcome], bool]:
+        """Run the uploads: every file's outcome, and whether Ctrl-C cut them off."""
         if not to_upload:  # the whole release is there already: nothing to run
-            for artifact in batch:
-                show(artifact, EXISTS)
-            return [Outcome(artifact, EXISTS) for artifact in batch], None, 0
-
-        from hatch_custom_index.progress import wanted as progress_wanted
-        from hatch_custom_index.uploads import Uploader, UploadInterrupted
-
-        def report(outcome: Outcome) -> None:
-            show(outcome.artifact, outcome.status, outcome.seconds)
-
+            outcomes = [Outcome(artifact, Status.EXISTS) for artifact in batch]
+            for outcome in outcomes:
+                self._show(outcome, root, None)
+            return outcomes, False
         jobs = client.repository.settings["jobs"]
-        if client.is_devpi and jobs.source == "the default":
+        one_at_a_time = client.is_devpi and jobs.source == "the default"
+        if one_at_a_time:
             self.app.display_debug(
                 "devpi-server stores one upload at a time: uploading one after another (option `jobs`)"
             )
+        live = LiveProgress(to_upload) if progress_wanted(self.app.verbosity) else None
         uploader = Uploader(
             client,
             chain,
-            jobs=1 if client.is_devpi and jobs.source == "the default" else jobs.value,
+            jobs=1 if one_at_a_time else jobs.value,
             attach_attestations=lambda artifact: self._attach_attestations(artifact, client.repository, chain),
-            report=report,
+            report=lambda outcome: self._show(outcome, root, live),
+            progress=live,
         )
-        try:
-            if progress_wanted(self.app.verbosity):
-                from hatch_custom_index.progress import LiveProgress
+        with live if live is not None else nullcontext():
+            try:
+                return uploader.run(batch, to_upload), False
+            except UploadInterrupted as e:
+                return e.outcomes, True
 
-                with LiveProgress(to_upload) as live:
-                    uploader.progress = live
-                    outcomes = uploader.run(batch, to_upload)
+    def _show(self, outcome: Outcome, root: Path, live: LiveProgress | None) -> None:
+        """A finished file's line: above the live bars on a terminal, else through Hatch's console."""
+        line = f"{display_path(outcome.artifact.path, root)} ... {outcome.status}"
+        if outcome.seconds and self.app.verbosity >= 1:
+            line += f" ({outcome.seconds:.2f} s)"
+        status = outcome.status
+        if live is not None:
+            live.print(line, "green" if status is Status.UPLOADED else "yellow" if status is Status.EXISTS else "red")
+            return
+        with self._output_lock:
+            if status is Status.UPLOADED:
+                self.app.display_success(line)
+            elif status is Status.EXISTS:
+                self.app.display_warning(line)
             else:
-                outcomes = uploader.run(batch, to_upload)
-        except UploadInterrupted as e:
-            outcomes, code = e.outcomes, INTERRUPTED
-            cut = [o.artifact.name for o in outcomes if o.status == INTERRUPTED_UPLOAD]
-            message = "Interrupted" + (
-                f" while uploading {', '.join(cut)}: it may or may not have reached the index." if cut else "."
-            )
-            message += " Publish again to finish; files already there are skipped"
-        else:
-            code = 1
-            failed = [o for o in outcomes if o.status == FAILED]
-            message = "\n".join(
-                f"Uploading {o.artifact.name} to {client.repository.display_name} failed: {o.error}" for o in failed
-            )
-        if all(o.status in ON_INDEX for o in outcomes) and code != INTERRUPTED:
-            return outcomes, None, 0
-        on_index = [o.artifact.name for o in outcomes if o.status in ON_INDEX]
-        # An upload cut off by Ctrl-C may or may not have landed: the message above names it, as unknown.
-        missing = [
-            _display_path(o.artifact.path, root) for o in outcomes if o.status not in ON_INDEX | {INTERRUPTED_UPLOAD}
-        ]
-        if on_index:
-            message += f"\nOn the index: {', '.join(on_index)}"
-        if missing:
-            message += f"\nNot on the index: {', '.join(missing)}"
-        return outcomes, message, code
+                self.app.display_error(line)
+
+    def _finish(
+        self, outcomes: list[Outcome], client: IndexClient, started: float, prompter: _HatchPrompter | None
+    ) -> None:
+        """The summary line and GitHub's step summary; the outcomes for the JSON report (option `report`). The time
+        spent at a prompt is not counted."""
+        seconds = max(0.0, time.monotonic() - started - (prompter.waited if prompter is not None else 0.0))
+        self.app.display_info(summary(outcomes, seconds))
+        self._report.outcomes = outcomes
+        write_step_summary(outcomes, client.repository.display_name, seconds)
 
     def _attach_attestations(self, artifact: Artifact, repository: Repository, chain: CredentialChain) -> bool:
         mode = repository.get("attestations")
@@ -357,13 +281,15 @@ class CustomIndexPublisher(PublisherInterface):
             )
         return attach and bool(artifact.attestations)
 
-    def _show_releases(self, outcomes: list[Outcome], client: IndexClient) -> None:
-        """Each release that got a file in this run, once, with the page that shows it."""
-        uploaded = (o.artifact for o in outcomes if o.status == UPLOADED)
-        for project, version in dict.fromkeys((a.project, a.version) for a in uploaded):
-            self.app.display_info()
-            self.app.display_mini_header(project)
-            self.app.display_info(client.repository.release_url(project, version, client.simple_url))
+    def _debug(self, message: str) -> None:
+        """A -v line that may come from an upload thread."""
+        with self._output_lock:
+            self.app.display_debug(message, level=1)
+
+    def _warn(self, message: str) -> None:
+        """A warning that may come from an upload thread."""
+        with self._output_lock:
+            self.app.display_warning(message)
 
     def _hatch_config_label(self) -> str:
         path = getattr(getattr(self.app, "config_file", None), "path", None)
@@ -394,9 +320,6 @@ class _HatchPrompter:
 
 
 def _load_pypirc(cli: Layer, hatch: Layer) -> Pypirc | None:
-    from hatch_custom_index.pypirc import default_path, load_pypirc
-    from hatch_custom_index.repositories import first_value
-
     given = first_value("pypirc", cli, hatch)
     if given is None:
         return load_pypirc(default_path())
@@ -412,10 +335,3 @@ def _print_now(line: str) -> None:
     """Straight to stdout, before anything else can print: for the CI's log masking command."""
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
-
-
-def _display_path(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)

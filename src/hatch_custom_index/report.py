@@ -1,66 +1,17 @@
-"""What happened to each file: the outcome type, the closing summary, the JSON report and GitHub's step summary."""
+"""The reports of a run for machines: the JSON file (option `report`) and GitHub's step summary."""
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from hatch_custom_index.outcome import summary
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from hatch_custom_index.artifacts import Artifact
-
-# Outcomes.
-UPLOADED = "success"
-EXISTS = "already exists"
-FAILED = "failed"
-REFUSED = "refused"  # stopped by the plan: a different file of that name on the index, or skip-existing off
-INTERRUPTED = "interrupted"
-NOT_ATTEMPTED = "not attempted"
-WOULD_UPLOAD = "would upload"  # a dry run's plan
-ON_INDEX = frozenset({UPLOADED, EXISTS})
-
-
-@dataclass
-class Outcome:
-    artifact: Artifact
-    status: str
-    error: str | None = None
-    seconds: float = 0.0
-
-
-def summary(outcomes: list[Outcome], seconds: float) -> str:
-    """`2 uploaded (4.1 MB), 1 already there, in 1.3 s`: only the counts that are not zero."""
-    uploaded = [o for o in outcomes if o.status == UPLOADED]
-    there = sum(1 for o in outcomes if o.status == EXISTS)
-    unknown = sum(1 for o in outcomes if o.status == INTERRUPTED)
-    missing = sum(1 for o in outcomes if o.status not in ON_INDEX | {INTERRUPTED, WOULD_UPLOAD})
-    parts = [
-        f"{len(uploaded)} uploaded ({size(sum(o.artifact.size for o in uploaded))})" if uploaded else "none uploaded"
-    ]
-    if there:
-        parts.append(f"{there} already there")
-    if unknown:
-        parts.append(f"{unknown} unknown (interrupted)")
-    if missing:
-        parts.append(f"{missing} not on the index")
-    return f"{', '.join(parts)}, in {seconds:.1f} s"
-
-
-def size(count: int) -> str:
-    """`512 bytes`, `52.3 kB`, `4.1 MB`: decimal units, as PyPI shows sizes."""
-    if count < 1000:  # noqa: PLR2004
-        return f"{count} byte{'' if count == 1 else 's'}"
-    if count < 1_000_000:  # noqa: PLR2004
-        return f"{count / 1000:.1f} kB"
-    return f"{count / 1_000_000:.1f} MB"
-
-
-def count(number: int, noun: str) -> str:
-    """`1 file`, `2 files`."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    from hatch_custom_index.model import Outcome
 
 
 def entries(outcomes: list[Outcome], index_url: str | None) -> list[dict[str, object]]:
@@ -71,7 +22,7 @@ def entries(outcomes: list[Outcome], index_url: str | None) -> list[dict[str, ob
             "version": o.artifact.version,
             "sha256": o.artifact.digests.get("sha256_digest") or o.artifact.sha256,
             "size": o.artifact.size,
-            "status": o.status,
+            "status": o.status.value,
             "index_url": index_url,
             "error": o.error,
         }

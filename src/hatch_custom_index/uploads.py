@@ -9,7 +9,7 @@ import time
 from typing import TYPE_CHECKING
 
 from hatch_custom_index.errors import PublishError
-from hatch_custom_index.report import EXISTS, FAILED, INTERRUPTED, NOT_ATTEMPTED, UPLOADED, Outcome
+from hatch_custom_index.model import Outcome, Status
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -46,7 +46,7 @@ class Uploader:
     def run(self, batch: list[Artifact], to_upload: list[Artifact]) -> list[Outcome]:
         """Every file's outcome, in the batch's order. Ctrl-C stops it: running uploads are cut off and reported as
         interrupted, the rest as not attempted."""
-        outcomes: dict[str, Outcome] = {a.name: Outcome(a, EXISTS) for a in batch if a not in to_upload}
+        outcomes: dict[str, Outcome] = {a.name: Outcome(a, Status.EXISTS) for a in batch if a not in to_upload}
         printer = _OrderedReport(batch, self.report)
         for outcome in outcomes.values():
             printer.add(outcome)
@@ -67,13 +67,13 @@ class Uploader:
                 outcomes.setdefault(outcome.artifact.name, outcome)
             self.client.close()  # cuts off the uploads still running; their threads die with the process
             for artifact in to_upload:
-                status = INTERRUPTED if artifact.name in started else NOT_ATTEMPTED
+                status = Status.INTERRUPTED if artifact.name in started else Status.NOT_ATTEMPTED
                 outcomes.setdefault(artifact.name, Outcome(artifact, status))
             for artifact in batch:
                 printer.add(outcomes[artifact.name])
             raise UploadInterrupted([outcomes[artifact.name] for artifact in batch]) from None
         for artifact in batch:  # the first files' failure leaves the rest not attempted
-            printer.add(outcomes.setdefault(artifact.name, Outcome(artifact, NOT_ATTEMPTED)))
+            printer.add(outcomes.setdefault(artifact.name, Outcome(artifact, Status.NOT_ATTEMPTED)))
         return [outcomes[artifact.name] for artifact in batch]
 
     def _upload_concurrently(self, artifacts: list[Artifact]) -> Iterator[Outcome]:
@@ -98,7 +98,7 @@ class Uploader:
 
     def _upload(self, artifact: Artifact) -> Outcome:
         if self._stop.is_set():
-            return Outcome(artifact, NOT_ATTEMPTED)
+            return Outcome(artifact, Status.NOT_ATTEMPTED)
         self._started.add(artifact.name)
         started = time.monotonic()
         try:
@@ -112,14 +112,14 @@ class Uploader:
             )
         except PublishError as e:
             self._stop.set()
-            return Outcome(artifact, FAILED, str(e), time.monotonic() - started)
+            return Outcome(artifact, Status.FAILED, str(e), time.monotonic() - started)
         except Exception as e:  # noqa: BLE001 -- e.g. the connections closed under it by Ctrl-C
             self._stop.set()
-            return Outcome(artifact, FAILED, type(e).__name__)
+            return Outcome(artifact, Status.FAILED, type(e).__name__)
         finally:
             if self.progress is not None:
                 self.progress.finish(artifact)
-        return Outcome(artifact, UPLOADED if result == UPLOADED else EXISTS, seconds=time.monotonic() - started)
+        return Outcome(artifact, result, seconds=time.monotonic() - started)
 
     def _progress_of(self, artifact: Artifact) -> Callable[[int | None], None]:
         progress = self.progress

@@ -1,0 +1,50 @@
+"""The small shared values: what happened to a file (`Status`, `Outcome`) and the credentials of a request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hatch_custom_index.artifacts import Artifact
+    from hatch_custom_index.errors import Secret
+
+
+class Status(str, Enum):
+    """What happened to one file; the value is what the output and the JSON report say."""
+
+    UPLOADED = "success"
+    EXISTS = "already exists"
+    FAILED = "failed"
+    REFUSED = "refused"  # stopped by the plan: a different file of that name on the index, or skip-existing off
+    INTERRUPTED = "interrupted"  # cut off by Ctrl-C: it may or may not be on the index
+    NOT_ATTEMPTED = "not attempted"
+    WOULD_UPLOAD = "would upload"  # a dry run's plan
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    @property
+    def on_index(self) -> bool:
+        """The file is on the index afterwards, uploaded now or already there."""
+        return self in {Status.UPLOADED, Status.EXISTS}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    artifact: Artifact
+    status: Status
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A username and password for HTTP Basic auth; the password stays a Secret until the request needs it."""
+
+    username: str
+    password: Secret

@@ -1,0 +1,104 @@
+"""What a finished run comes to, as pure functions of its outcomes: the summary line, the failure message, the exit
+code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hatch_custom_index.model import Outcome, Status
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130  # the exit code of a program stopped by Ctrl-C
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """The run's end: `message` is None when every file is on the index."""
+
+    message: str | None
+    exit_code: int
+
+
+def conclude(outcomes: list[Outcome], repository: str, root: Path, *, interrupted: bool = False) -> Conclusion:
+    """Which files are on the index, which are not and which are unknown (cut off by Ctrl-C), and why."""
+    if interrupted:
+        cut = [o.artifact.name for o in outcomes if o.status is Status.INTERRUPTED]
+        message = "Interrupted" + (
+            f" while uploading {', '.join(cut)}: it may or may not have reached the index." if cut else "."
+        )
+        message += " Publish again to finish; files already there are skipped"
+        code = EXIT_INTERRUPTED
+    elif all(o.status.on_index for o in outcomes):
+        return Conclusion(None, 0)
+    else:
+        message = "\n".join(
+            f"Uploading {o.artifact.name} to {repository} failed: {o.error}"
+            for o in outcomes
+            if o.status is Status.FAILED
+        )
+        code = EXIT_FAILED
+    on_index = [o.artifact.name for o in outcomes if o.status.on_index]
+    # An upload cut off by Ctrl-C may or may not have landed: the message above names it, as unknown.
+    missing = [
+        display_path(o.artifact.path, root)
+        for o in outcomes
+        if not o.status.on_index and o.status is not Status.INTERRUPTED
+    ]
+    if on_index:
+        message += f"\nOn the index: {', '.join(on_index)}"
+    if missing:
+        message += f"\nNot on the index: {', '.join(missing)}"
+    return Conclusion(message.lstrip("\n"), code)
+
+
+def summary(outcomes: list[Outcome], seconds: float) -> str:
+    """`2 uploaded (4.1 MB), 1 already there, in 1.3 s`: only the counts that are not zero."""
+    uploaded = [o for o in outcomes if o.status is Status.UPLOADED]
+    there = sum(1 for o in outcomes if o.status is Status.EXISTS)
+    unknown = sum(1 for o in outcomes if o.status is Status.INTERRUPTED)
+    missing = sum(
+        1 for o in outcomes if not o.status.on_index and o.status not in {Status.INTERRUPTED, Status.WOULD_UPLOAD}
+    )
+    parts = [
+        f"{len(uploaded)} uploaded ({size(sum(o.artifact.size for o in uploaded))})" if uploaded else "none uploaded"
+    ]
+    if there:
+        parts.append(f"{there} already there")
+    if unknown:
+        parts.append(f"{unknown} unknown (interrupted)")
+    if missing:
+        parts.append(f"{missing} not on the index")
+    return f"{', '.join(parts)}, in {seconds:.1f} s"
+
+
+def released(outcomes: list[Outcome]) -> list[tuple[str, str]]:
+    """Each (project, version) that got a file in this run, once, in order."""
+    return list(
+        dict.fromkeys((o.artifact.project, o.artifact.version) for o in outcomes if o.status is Status.UPLOADED)
+    )
+
+
+def size(count: int) -> str:
+    """`512 bytes`, `52.3 kB`, `4.1 MB`: decimal units, as PyPI shows sizes."""
+    if count < 1000:  # noqa: PLR2004
+        return f"{count} byte{'' if count == 1 else 's'}"
+    if count < 1_000_000:  # noqa: PLR2004
+        return f"{count / 1000:.1f} kB"
+    return f"{count / 1_000_000:.1f} MB"
+
+
+def count(number: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path relative to the project when it is inside it."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,93 @@
+"""The plan, a pure decision: for each file of the batch, upload it, skip it (already on the index) or refuse it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hatch_custom_index.errors import redact_url
+from hatch_custom_index.model import Outcome, Status
+from hatch_custom_index.outcome import size
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from hatch_custom_index.artifacts import Artifact
+
+
+@dataclass(frozen=True)
+class Step:
+    artifact: Artifact
+    status: Status  # WOULD_UPLOAD, EXISTS (skipped) or REFUSED
+    reason: str | None = None  # why it is refused
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: tuple[Step, ...]
+
+    @property
+    def to_upload(self) -> list[Artifact]:
+        return [step.artifact for step in self.steps if step.status is Status.WOULD_UPLOAD]
+
+    @property
+    def refusals(self) -> list[str]:
+        return [step.reason or step.artifact.name for step in self.steps if step.status is Status.REFUSED]
+
+    def outcomes(self, *, dry_run: bool = False) -> list[Outcome]:
+        """Every file's outcome before any upload: what a dry run shows, or where a refused plan leaves the files."""
+        return [
+            Outcome(
+                step.artifact,
+                Status.NOT_ATTEMPTED if step.status is Status.WOULD_UPLOAD and not dry_run else step.status,
+                step.reason,
+            )
+            for step in self.steps
+        ]
+
+    def preview(self) -> list[tuple[Artifact, str]]:
+        """A dry run's line per file: `would upload (52.3 kB)`, `already exists (skipped)`, `refused (why)`."""
+        notes = {Status.WOULD_UPLOAD: lambda s: size(s.artifact.size), Status.EXISTS: lambda _s: "skipped"}
+        return [
+            (step.artifact, f"{step.status} ({notes.get(step.status, lambda s: s.reason)(step)})")
+            for step in self.steps
+        ]
+
+    def refused_message(self, *, dry_run: bool = False) -> str:
+        if dry_run:
+            return "A real run would upload nothing: " + "; ".join(self.refusals)
+        return "Nothing was uploaded:\n" + "\n".join(f"  - {problem}" for problem in self.refusals)
+
+
+def make_plan(
+    batch: list[Artifact],
+    held: Mapping[str, Mapping[str, str | None]],
+    project_urls: Mapping[str, str],
+    *,
+    skip_existing: bool,
+    skip_existing_source: str,
+) -> Plan:
+    """`held` maps each project to the index's files (name -> sha256, None when the index gives none). A file the
+    index lacks, or lists without a sha256, is uploaded (the upload and its re-check by hash decide); one it holds
+    with the same sha256 is skipped, unless `skip_existing` is off; a different file of the same name is refused.
+    The sha256 of every file the index lists must be known (the caller hashed them while asking the index)."""
+    steps = []
+    for artifact in batch:
+        digest = held.get(artifact.project, {}).get(artifact.name)
+        if digest is None:
+            steps.append(Step(artifact, Status.WOULD_UPLOAD))
+        elif digest != artifact.sha256:
+            steps.append(Step(artifact, Status.REFUSED, different_file(artifact, project_urls[artifact.project])))
+        elif not skip_existing:
+            reason = f"{artifact.name} is already on the index ({skip_existing_source} is false)"
+            steps.append(Step(artifact, Status.REFUSED, reason))
+        else:
+            steps.append(Step(artifact, Status.EXISTS))
+    return Plan(tuple(steps))
+
+
+def different_file(artifact: Artifact, project_url: str) -> str:
+    return (
+        f"{artifact.name}: the index already holds a different file of that name ({redact_url(project_url)}); "
+        "an index never replaces a file: release a new version"
+    )

@@ -1,0 +1,62 @@
+"""The plan: upload, skip or refuse each file, decided from the batch and what the index holds (pure)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hatch_custom_index.artifacts import Artifact
+from hatch_custom_index.model import Status
+from hatch_custom_index.plan import make_plan
+
+SHA_A, SHA_B = "a" * 64, "b" * 64
+URLS = {"demo": "https://pkgs.example/simple/demo/"}
+
+
+def artifact(name: str, sha256: str = SHA_A) -> Artifact:
+    return Artifact(Path("dist", name), "bdist_wheel", "py3", "demo", "1.0", {}, 52_341, {"sha256_digest": sha256})
+
+
+def plan(held: dict[str, str | None], *files: Artifact, skip_existing: bool = True):
+    return make_plan(list(files), {"demo": held}, URLS, skip_existing=skip_existing, skip_existing_source="the default")
+
+
+def test_what_the_index_lacks_is_uploaded_what_it_holds_is_skipped() -> None:
+    new, there, unhashed = artifact("new.whl"), artifact("there.whl"), artifact("unhashed.whl")
+
+    result = plan({"there.whl": SHA_A, "unhashed.whl": None}, new, there, unhashed)
+
+    assert result.to_upload == [new, unhashed]  # listed without a sha256: the upload and its re-check decide
+    assert result.refusals == []
+    assert [step.status for step in result.steps] == [Status.WOULD_UPLOAD, Status.EXISTS, Status.WOULD_UPLOAD]
+
+
+def test_a_different_file_of_the_same_name_is_refused_with_the_reason() -> None:
+    changed = artifact("demo.whl", SHA_B)
+
+    result = plan({"demo.whl": SHA_A}, changed, artifact("other.whl"))
+
+    assert result.refusals == [
+        "demo.whl: the index already holds a different file of that name (https://pkgs.example/simple/demo/); an "
+        "index never replaces a file: release a new version"
+    ]
+    assert [o.status for o in result.outcomes()] == [Status.REFUSED, Status.NOT_ATTEMPTED]
+    assert result.refused_message().startswith("Nothing was uploaded:\n  - demo.whl: the index already holds")
+    assert result.refused_message(dry_run=True).startswith("A real run would upload nothing: demo.whl")
+
+
+def test_skip_existing_off_refuses_a_file_already_there() -> None:
+    result = plan({"demo.whl": SHA_A}, artifact("demo.whl"), skip_existing=False)
+
+    assert result.refusals == ["demo.whl is already on the index (the default is false)"]
+
+
+def test_the_dry_run_preview_says_what_a_real_run_would_do() -> None:
+    new, there, changed = artifact("new.whl"), artifact("there.whl"), artifact("changed.whl", SHA_B)
+
+    result = plan({"there.whl": SHA_A, "changed.whl": SHA_A}, new, there, changed)
+
+    lines = [line for _, line in result.preview()]
+    assert lines[0] == "would upload (52.3 kB)"
+    assert lines[1] == "already exists (skipped)"
+    assert lines[2].startswith("refused (changed.whl: the index already holds a different file")
+    assert [o.status for o in result.outcomes(dry_run=True)] == [Status.WOULD_UPLOAD, Status.EXISTS, Status.REFUSED]
