@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hatch_custom_index.errors import PublishError
+from hatch_custom_index.errors import ArtifactError, PublishError, reason
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -88,7 +88,7 @@ def find_artifacts(paths: Iterable[str], root: Path, passed_over: list[Path] | N
             candidates = [path]
         else:
             message = f"{path} does not exist" + (" (build first: `hatch build`)" if not paths else "")
-            raise PublishError(message)
+            raise ArtifactError(message)
         for candidate in candidates:
             if is_publishable(candidate.name):
                 found[candidate] = None
@@ -97,7 +97,7 @@ def find_artifacts(paths: Iterable[str], root: Path, passed_over: list[Path] | N
     if not found:
         where = ", ".join(str(Path(p)) for p in paths) if paths else str(root / "dist")
         message = f"No wheels or source distributions found in {where}"
-        raise PublishError(message)
+        raise ArtifactError(message)
     return list(found)
 
 
@@ -149,7 +149,7 @@ def read_artifact(path: Path) -> Artifact:
             raw = _read_sdist_metadata(path)
     except (InvalidWheelFilename, InvalidSdistFilename) as e:
         message = f"{path}: the file name is not a valid distribution name ({e})"
-        raise PublishError(message) from None
+        raise ArtifactError(message) from None
     metadata = parse_metadata(raw, path)
     _check_identity(metadata, str(name), str(version), path)
     return Artifact(path, filetype, pyversion, str(name), str(version), metadata, path.stat().st_size)
@@ -169,7 +169,7 @@ def _read_wheel_metadata(path: Path, name: str, version: str) -> bytes:
     found = _read_zip_member(path, is_metadata, "wheel")
     if found is None:
         message = f"{path}: the wheel has no `{path.name.split('-', 1)[0]}-{version}.dist-info/METADATA`; rebuild it"
-        raise PublishError(message)
+        raise ArtifactError(message)
     return found
 
 
@@ -183,7 +183,7 @@ def _read_sdist_metadata(path: Path) -> bytes:
         found = _read_tar_member(path, is_pkg_info)
     if found is None:
         message = f"{path}: the source distribution has no top-level `PKG-INFO`; rebuild it"
-        raise PublishError(message)
+        raise ArtifactError(message)
     return found
 
 
@@ -201,8 +201,8 @@ def _read_tar_member(path: Path, wanted: Callable[[list[str]], bool]) -> bytes |
                     if stream is not None:
                         found = _bounded_read(stream, path, member.name)
     except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error) as e:
-        message = f"{path}: not a readable source distribution (a gzip-compressed tar archive): {_reason(e)}"
-        raise PublishError(message) from None
+        message = f"{path}: not a readable source distribution (a gzip-compressed tar archive): {reason(e)}"
+        raise ArtifactError(message) from None
     return found
 
 
@@ -217,8 +217,8 @@ def _read_zip_member(path: Path, wanted: Callable[[list[str]], bool], kind: str)
                     with archive.open(entry) as stream:
                         return _bounded_read(stream, path, entry.filename)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:
-        message = f"{path}: not a readable {kind} (a zip archive): {_reason(e)}"
-        raise PublishError(message) from None
+        message = f"{path}: not a readable {kind} (a zip archive): {reason(e)}"
+        raise ArtifactError(message) from None
     return None
 
 
@@ -226,12 +226,8 @@ def _bounded_read(stream: Any, path: Path, member: str) -> bytes:
     data = stream.read(MAX_METADATA_BYTES + 1)
     if len(data) > MAX_METADATA_BYTES:
         message = f"{path}: `{member}` is larger than {MAX_METADATA_BYTES // (1024 * 1024)} MiB; that is not metadata"
-        raise PublishError(message)
+        raise ArtifactError(message)
     return data
-
-
-def _reason(error: BaseException) -> str:
-    return str(error) or type(error).__name__
 
 
 def parse_metadata(raw: bytes, path: Path) -> dict[str, Any]:
@@ -242,21 +238,21 @@ def parse_metadata(raw: bytes, path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         message = f"{path}: the metadata is not valid UTF-8; rebuild the file with a current build backend"
-        raise PublishError(message) from None
+        raise ArtifactError(message) from None
     fields, _unparsed = parse_email(text)
     metadata: dict[str, Any] = dict(fields)
     for required in ("metadata_version", "name", "version"):
         if not metadata.get(required):
             label = required.replace("_", "-").title()
             message = f"{path}: the metadata has no `{label}` field"
-            raise PublishError(message)
+            raise ArtifactError(message)
     if metadata["metadata_version"] not in SUPPORTED_METADATA_VERSIONS:
         supported = ", ".join(sorted(SUPPORTED_METADATA_VERSIONS))
         message = (
             f"{path}: Metadata-Version {metadata['metadata_version']} is not accepted by package indexes "
             f"(they take {supported}); build it with a build backend that writes one of those"
         )
-        raise PublishError(message)
+        raise ArtifactError(message)
     return metadata
 
 
@@ -266,15 +262,15 @@ def _check_identity(metadata: dict[str, Any], name: str, version: str, path: Pat
 
     if canonicalize_name(metadata["name"]) != canonicalize_name(name):
         message = f"{path}: the metadata names the project {metadata['name']!r}, but the file name says {name!r}"
-        raise PublishError(message)
+        raise ArtifactError(message)
     try:
         matches = Version(metadata["version"]) == Version(version)
     except InvalidVersion:
         message = f"{path}: the metadata's version {metadata['version']!r} is not a valid version (PEP 440)"
-        raise PublishError(message) from None
+        raise ArtifactError(message) from None
     if not matches:
         message = f"{path}: the metadata says version {metadata['version']!r}, but the file name says {version!r}"
-        raise PublishError(message)
+        raise ArtifactError(message)
 
 
 def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
@@ -320,7 +316,7 @@ def read_batch(paths: list[Path], *, attestations: bool = True) -> list[Artifact
     if problems:
         count = f"{len(problems)} problems" if len(problems) > 1 else "a problem"
         message = f"Nothing was uploaded: the batch has {count}:\n" + "\n".join(f"  - {p}" for p in problems)
-        raise PublishError(message)
+        raise ArtifactError(message)
     unique = {artifact.name: artifact for artifact in reversed(artifacts)}  # the same file reached twice: once
     return plan_order(list(unique.values()))
 

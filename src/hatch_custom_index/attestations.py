@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from hatch_custom_index.artifacts import find_attestations
-from hatch_custom_index.errors import PublishError
+from hatch_custom_index.errors import ArtifactError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,7 +30,7 @@ def load_attestations(artifact: Path, sha256: str) -> list[dict[str, Any]]:
         attestation, predicate_type = _check(path, artifact.name, sha256)
         if predicate_type in kinds:
             message = f"{path}: a second attestation of kind {predicate_type} for {artifact.name} (also {kinds[predicate_type].name}); keep one"
-            raise PublishError(message)
+            raise ArtifactError(message)
         kinds[predicate_type] = path
         loaded.append(attestation)
     return loaded
@@ -42,15 +42,15 @@ def _check(path: Path, name: str, sha256: str) -> tuple[dict[str, Any], str]:
             raw = stream.read(MAX_ATTESTATION_BYTES + 1)
     except OSError as e:
         message = f"{path}: cannot be read ({e.strerror or e})"
-        raise PublishError(message) from None
+        raise ArtifactError(message) from None
     if len(raw) > MAX_ATTESTATION_BYTES:
         message = f"{path}: larger than 1 MiB; that is not an attestation"
-        raise PublishError(message)
+        raise ArtifactError(message)
     try:
         attestation = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         message = f"{path}: not JSON; an attestation is a PEP 740 JSON object"
-        raise PublishError(message) from None
+        raise ArtifactError(message) from None
     envelope = attestation.get("envelope") if isinstance(attestation, dict) else None
     if (
         not isinstance(attestation, dict)
@@ -64,15 +64,15 @@ def _check(path: Path, name: str, sha256: str) -> tuple[dict[str, Any], str]:
             f"{path}: not a PEP 740 attestation (it needs `version` 1, `verification_material`, and an `envelope` "
             "with `statement` and `signature`)"
         )
-        raise PublishError(message)
+        raise ArtifactError(message)
     try:
         statement = json.loads(base64.b64decode(envelope["statement"], validate=True))
     except (ValueError, binascii.Error, UnicodeDecodeError):
         message = f"{path}: the envelope's statement is not base64-encoded JSON"
-        raise PublishError(message) from None
+        raise ArtifactError(message) from None
     if not isinstance(statement, dict) or statement.get("_type") != IN_TOTO_STATEMENT:
         message = f"{path}: the envelope's statement is not an in-toto statement ({IN_TOTO_STATEMENT})"
-        raise PublishError(message)
+        raise ArtifactError(message)
     subjects = statement.get("subject") if isinstance(statement.get("subject"), list) else []
     digests = {
         subject.get("name"): (subject.get("digest") or {}).get("sha256")
@@ -82,11 +82,11 @@ def _check(path: Path, name: str, sha256: str) -> tuple[dict[str, Any], str]:
     if name not in digests:
         named = ", ".join(str(subject) for subject in digests) or "nothing"
         message = f"{path}: the attestation is about {named}, not {name}"
-        raise PublishError(message)
+        raise ArtifactError(message)
     if str(digests[name]).lower() != sha256:
         message = (
             f"{path}: the attestation is for another {name} (sha256 {digests[name]}, the file has {sha256}); "
             "it was made for a different build: attest the files you publish"
         )
-        raise PublishError(message)
+        raise ArtifactError(message)
     return attestation, str(statement.get("predicateType"))

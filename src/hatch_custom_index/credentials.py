@@ -13,8 +13,10 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from hatch_custom_index.errors import NoCredentialsError, Secret
+from hatch_custom_index.errors import NoCredentialsError, Secret, TrustedPublishingError
 from hatch_custom_index.model import Credentials
+from hatch_custom_index.settings import TrustedPublishingMode
+from hatch_custom_index.trusted import MintedToken, NotMinted
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
     from hatch_custom_index.keyrings import Keyring
     from hatch_custom_index.pypirc import Pypirc, PypircEntry
     from hatch_custom_index.repositories import Repository
-    from hatch_custom_index.trusted import MintedToken, TrustedPublishing
+    from hatch_custom_index.trusted import TrustedPublishing
 
 DEFAULT_USERNAME = "__token__"
 PROMPT = "the interactive prompt"
@@ -97,8 +99,12 @@ class CredentialChain:
             return Credentials(str(self.username.value), password if isinstance(password, Secret) else Secret(password))
 
     def _resolve(self) -> tuple[Found, Found]:
-        if self.trusted is not None and self.trusted.mode == "always":
-            return self._trusted_publishing()  # type: ignore[return-value] -- `always` raises rather than give None
+        trusted = self.trusted
+        if trusted is not None and trusted.mode is TrustedPublishingMode.ALWAYS:
+            minted = trusted.mint()
+            if isinstance(minted, NotMinted):  # `always` raises rather than give this; kept for the type
+                raise TrustedPublishingError(minted.reason)
+            return self._use(minted)
         username = self._given_username()
         password = self._given_password(username)
         if password is None and username is None and self.keyring is not None:
@@ -107,22 +113,22 @@ class CredentialChain:
                 return Found(found[0], "keyring"), Found(found[1], "keyring")
         if password is None and username is not None:
             password = self._keyring_password(username)
-        if password is None and self.trusted is not None and self.trusted.wanted(username and str(username.value)):
-            minted = self._trusted_publishing()
-            if minted is not None:
-                return minted
+        why_not_trusted = ""
+        if password is None and trusted is not None:
+            decision = trusted.wanted(str(username.value) if username is not None else None)
+            minted = trusted.mint() if decision.wanted else NotMinted(decision.reason)
+            if isinstance(minted, MintedToken):
+                return self._use(minted)
+            why_not_trusted = minted.reason
         if username is None:
             username = self._remembered_or_prompted_username()
             if password is None:
                 password = self._pypirc_password_for(username) or self._keyring_password(username)
         if password is None:
-            password = self._prompted_password(username)
+            password = self._prompted_password(username, why_not_trusted)
         return username, password
 
-    def _trusted_publishing(self) -> tuple[Found, Found] | None:
-        minted = self.trusted.mint()  # type: ignore[union-attr]
-        if minted is None:
-            return None
+    def _use(self, minted: MintedToken) -> tuple[Found, Found]:
         self.minted = minted
         return Found(DEFAULT_USERNAME, "trusted publishing"), Found(
             minted.token, f"trusted publishing ({minted.provider})"
@@ -134,9 +140,9 @@ class CredentialChain:
         return self.minted is not None
 
     def _given_username(self) -> Found | None:
-        given = self.repository.settings["user"]
-        if given.value:
-            return Found(given.value, given.source)
+        settings = self.repository.settings
+        if settings.user:
+            return Found(settings.user, settings.source("user"))
         if self.entry is not None and self.entry.username and self.pypirc is not None:
             return Found(self.entry.username, self.pypirc.where(self.entry, "username"))
         return None
@@ -145,9 +151,9 @@ class CredentialChain:
         entry, pypirc = self.entry, self.pypirc
         if entry and pypirc and entry.password and username and username.source == pypirc.where(entry, "username"):
             return Found(entry.password, pypirc.where(entry, "password"))
-        given = self.repository.settings["auth"]
-        if given.value:
-            return Found(given.value, given.source)
+        settings = self.repository.settings
+        if settings.auth:
+            return Found(settings.auth, settings.source("auth"))
         return self._pypirc_password_for(username) if username is not None else None
 
     def _pypirc_password_for(self, username: Found) -> Found | None:
@@ -178,16 +184,16 @@ class CredentialChain:
             return None
         return Found(found[1], "keyring")
 
-    def _prompted_password(self, username: Found) -> Found:
+    def _prompted_password(self, username: Found, why_not_trusted: str) -> Found:
         if self.prompter is not None:
             answer = self.prompter.password(f"Password for {username.value} at {self.repository.display_name}")
             if answer:
                 return Found(Secret(answer), PROMPT)
             message = "No password was entered; nothing was uploaded"
             raise NoCredentialsError(message)
-        raise NoCredentialsError(self._nothing_found_message())
+        raise NoCredentialsError(self._nothing_found_message(why_not_trusted))
 
-    def _nothing_found_message(self) -> str:
+    def _nothing_found_message(self, why_not_trusted: str) -> str:
         places = ["option `-a/--auth` or `-o auth`", "environment variable HATCH_INDEX_AUTH"]
         places.extend(f"`auth` in Hatch's config.toml `{table}`" for table in self.repository.credential_tables)
         if self.pypirc is not None:
@@ -197,8 +203,8 @@ class CredentialChain:
         else:
             places.append(".pypirc (none found)")
         places.append("keyring" if self.keyring is not None else "keyring (off: option `keyring` is false)")
-        if self.trusted is not None and self.trusted.note:
-            places.append(self.trusted.note)
+        if why_not_trusted:
+            places.append(why_not_trusted)
         return (
             f"No password or token for {self.repository.display_name}; looked in: {', '.join(places)}. "
             "Prompting is off (`--no-prompt`, or no terminal)"
@@ -210,7 +216,7 @@ class CredentialChain:
         try:
             username, password = self._resolve()
         except NoCredentialsError as e:
-            if trusted is not None and trusted.mode != "never" and trusted.wanted(None):
+            if trusted is not None and trusted.wanted(None).wanted:
                 return CredentialsPreview(
                     "trusted publishing (a real run exchanges the CI's identity token at the index)"
                 )

@@ -96,3 +96,8 @@ def scrub(text: str, secrets: tuple[Secret | str | None, ...] = ()) -> str:
         if value:
             text = text.replace(value, REDACTED)
     return _PYPI_TOKEN.sub(REDACTED, text)
+
+
+def reason(error: BaseException) -> str:
+    """The shortest honest words for an exception: an OSError's `strerror`, else its text, else its type."""
+    return getattr(error, "strerror", None) or str(error) or type(error).__name__

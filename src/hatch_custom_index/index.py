@@ -45,8 +45,8 @@ class IndexClient:
         secrets: tuple[Secret, ...] = (),
     ) -> None:
         self.repository = repository
-        self.timeout: float = repository.get("timeout")
-        self.retries: int = repository.get("retries")
+        self.timeout = repository.settings.timeout
+        self.retries = repository.settings.retries
         self.notify = notify
         self.debug = debug
         self.verbosity = verbosity

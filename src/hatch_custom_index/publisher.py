@@ -38,6 +38,7 @@ from hatch_custom_index.settings import (
     HATCH_INDEX_PUBLISHER,
     PLUGIN_NAME,
     PROJECT,
+    AttestationsMode,
     Layer,
     parse_cli,
     parse_config,
@@ -82,29 +83,29 @@ class CustomIndexPublisher(PublisherInterface):
     def _publish(self, paths: list[str], options: dict[str, Any]) -> None:
         repository, pypirc = self._repository(options)
         root = Path(self.root)
-        report = repository.get("report")
+        report = repository.settings.report
         self._report.path, self._report.index_url = (root / report if report else None), redact_url(repository.url)
         require_safe_transport(repository)
         passed_over: list[Path] = []
         batch = read_batch(
-            find_artifacts(paths, root, passed_over), attestations=repository.get("attestations") != "false"
+            find_artifacts(paths, root, passed_over), attestations=repository.settings.attestations is not AttestationsMode.NEVER
         )
         self._report.outcomes = [Outcome(artifact, Status.NOT_ATTEMPTED) for artifact in batch]
         for path in passed_over:
             self.app.display_info(f"Passing over {display_path(path, root)}: not a wheel or source distribution")
         self._show_repository(repository)
 
-        dry_run = bool(repository.get("dry-run"))
+        dry_run = repository.settings.dry_run
         interactive = not options.get("no_prompt") and sys.stdin.isatty()
         prompter = _HatchPrompter(self.app) if interactive and not dry_run else None
         with IndexClient(repository, notify=self._warn, debug=self._debug, verbosity=self.app.verbosity) as client:
-            trusted = TrustedPublishing(client, repository.get("trusted-publishing"), mask=_print_now)
+            trusted = TrustedPublishing(client, repository.settings.trusted_publishing, mask=_print_now)
             # A dry run asks nothing and mints nothing, even for an index that refuses anonymous reads.
             chain = CredentialChain(
                 repository,
                 pypirc=pypirc,
                 cache=self._user_cache(),
-                keyring=Keyring(repository.url, self._warn) if repository.get("keyring") else None,
+                keyring=Keyring(repository.url, self._warn) if repository.settings.keyring else None,
                 prompter=prompter,
                 trusted=None if dry_run else trusted,
             )
@@ -157,9 +158,8 @@ class CustomIndexPublisher(PublisherInterface):
         self.app.display_debug(
             f"Upload URL {url} ({repository.origin}), simple API {redact_url(repository.simple_url)}"
         )
-        for name, value in repository.settings.items():
-            if name not in {"user", "auth"}:
-                self.app.display_debug(f"{name} = {value.value!r} ({value.source})")
+        for line in repository.settings.shown():
+            self.app.display_debug(line)
 
     def _user_cache(self) -> UserCache:
         cache = UserCache(Path(self.cache_dir))
@@ -189,13 +189,13 @@ class CustomIndexPublisher(PublisherInterface):
             raise
         # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
         prefetch.finish([artifact for artifact in batch if held[artifact.project].get(artifact.name)])
-        skip_existing = client.repository.settings["skip-existing"]
+        settings = client.repository.settings
         return make_plan(
             batch,
             held,
             {project: client.project_url(project) for project in held},
-            skip_existing=skip_existing.value,
-            skip_existing_source=skip_existing.source,
+            skip_existing=settings.skip_existing,
+            skip_existing_source=settings.source("skip-existing"),
         )
 
     def _dry_run(
@@ -223,8 +223,8 @@ class CustomIndexPublisher(PublisherInterface):
             for outcome in outcomes:
                 self._show(outcome, root, None)
             return outcomes, False
-        jobs = client.repository.settings["jobs"]
-        one_at_a_time = client.is_devpi and jobs.source == "the default"
+        settings = client.repository.settings
+        one_at_a_time = client.is_devpi and settings.is_default("jobs")
         if one_at_a_time:
             self.app.display_debug(
                 "devpi-server stores one upload at a time: uploading one after another (option `jobs`)"
@@ -233,7 +233,7 @@ class CustomIndexPublisher(PublisherInterface):
         uploader = Uploader(
             client,
             chain,
-            jobs=1 if one_at_a_time else jobs.value,
+            jobs=1 if one_at_a_time else settings.jobs,
             attach_attestations=lambda artifact: self._attach_attestations(artifact, client.repository, chain),
             report=lambda outcome: self._show(outcome, root, live),
             progress=live,
@@ -272,8 +272,8 @@ class CustomIndexPublisher(PublisherInterface):
         write_step_summary(outcomes, client.repository.display_name, seconds)
 
     def _attach_attestations(self, artifact: Artifact, repository: Repository, chain: CredentialChain) -> bool:
-        mode = repository.get("attestations")
-        attach = mode == "true" or (mode == "auto" and chain.trusted_publishing)
+        mode = repository.settings.attestations
+        attach = mode is AttestationsMode.ALWAYS or (mode is AttestationsMode.AUTO and chain.trusted_publishing)
         if artifact.attestations and not attach:
             self.app.display_debug(
                 f"Not sending the attestations of {artifact.name} (option `attestations` is {mode}; with `auto` they "

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from hatch_custom_index.errors import PublishError, redact_url
-from hatch_custom_index.settings import OPTIONS, Layer, Value, check_url
+from hatch_custom_index.errors import ConfigurationError, redact_url
+from hatch_custom_index.settings import DEFAULT_SOURCE, OPTIONS, Layer, Settings, Value, check_url
 
 PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
 TESTPYPI_UPLOAD_URL = "https://test.pypi.org/legacy/"
@@ -24,15 +23,12 @@ class Repository:
 
     name: str | None  # None when `repo` was a URL that no repos table names
     url: str
-    settings: dict[str, Value]
+    settings: Settings
     # The URL came from the project's config, not from you: no credentials stored for other repositories go there.
     from_project: bool = False
     origin: str = "predefined"  # where the URL was defined, for -v
     # The tables of Hatch's config.toml this repository takes `user`/`auth` from (for "nothing found" messages).
     credential_tables: tuple[str, ...] = ()
-
-    def get(self, name: str) -> Any:
-        return self.settings[name].value
 
     @property
     def display_name(self) -> str:
@@ -41,7 +37,7 @@ class Repository:
     @property
     def simple_url(self) -> str:
         """The simple API's root: the `simple-url` option, else derived from the upload URL."""
-        configured = self.get("simple-url")
+        configured = self.settings.simple_url
         if configured:
             return configured.rstrip("/") + "/"
         public = PUBLIC_INDEXES.get(self.url.rstrip("/"))
@@ -53,12 +49,12 @@ class Repository:
 
     @property
     def simple_url_configured(self) -> bool:
-        return bool(self.get("simple-url")) or self.url.rstrip("/") in PUBLIC_INDEXES
+        return bool(self.settings.simple_url) or self.url.rstrip("/") in PUBLIC_INDEXES
 
     def release_url(self, project: str, version: str, simple_url: str) -> str:
         """The page a person opens to see the release: PyPI's project page, else the simple API's project page."""
         public = PUBLIC_INDEXES.get(self.url.rstrip("/"))
-        if public and not self.get("simple-url"):
+        if public and not self.settings.simple_url:
             return f"{public[1]}{project}/{version}/"
         return f"{simple_url}{project}/"
 
@@ -108,7 +104,7 @@ def select_repository(
             f'`[publish.custom-index.repos.{target}]` with `url = "..."`, a .pypirc section with a `repository`, '
             "or give the full upload URL"
         )
-        raise PublishError(message)
+        raise ConfigurationError(message)
 
     if name is not None:
         from_project = name in project.repos and name not in hatch.repos and name not in index.repos
@@ -128,14 +124,16 @@ def select_repository(
         scopes += (project.values, hatch.values)
     # A project's config is shared: Hatch's top-level credentials never follow a URL that it chose.
     credential_scopes = (cli.values, env.values) if from_project else scopes
-    settings = {}
+    values = {}
     for option in OPTIONS.values():
         found = _first(option.name, credential_scopes if option.credential else scopes)
-        settings[option.name] = found or Value(option.default, "the default")
-    settings["repo"] = Value(target, chosen.source if chosen else "the default")
+        if found is not None:
+            values[option.name] = found
+    values["repo"] = Value(target, chosen.source if chosen else DEFAULT_SOURCE)
     tables: tuple[str, ...] = ()
     if not from_project:
         tables = _credential_tables(name, index_applies=index_applies)
+    settings = Settings.from_values(values)
     return Repository(name, url, settings, from_project=from_project, origin=origin, credential_tables=tables)
 
 
@@ -169,7 +167,7 @@ def _known_repos(project: Layer, hatch: Layer, index: Layer) -> dict[str, Value]
                         "the credentials stored for a repository; rename the project's repository"
                     )
                 message = f"{url.source} is {url.value!r}, but {reason}"
-                raise PublishError(message)
+                raise ConfigurationError(message)
             repos.setdefault(name, url)
     return repos
 

@@ -8,196 +8,101 @@ config.toml `[publish.custom-index]`; within each config, a repository's own tab
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from enum import Enum
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
 
-from hatch_custom_index.errors import PublishError, Secret
+from hatch_custom_index.errors import ConfigurationError, Secret
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 PLUGIN_NAME = "custom-index"
 
-# Where an option may be given.
-CLI = "cli"  # -o key=value
-ENV = "env"  # HATCH_INDEX_* environment variable
-PROJECT = "project"  # top level of the project's config
-HATCH = "hatch"  # top level of Hatch's config.toml
-REPO = "repo"  # a repos table (project or Hatch config)
 
-EVERYWHERE = frozenset({CLI, ENV, PROJECT, HATCH, REPO})
+class Scope(Enum):
+    """Where an option may be given."""
+
+    CLI = "cli"  # Hatch's flags and -o key=value
+    ENV = "env"  # HATCH_INDEX_* environment variable
+    PROJECT = "project"  # top level of the project's config
+    HATCH = "hatch"  # top level of Hatch's config.toml
+    REPO = "repo"  # a repos table (project or Hatch config)
+
+
+CLI, ENV, PROJECT, HATCH, REPO = Scope
+EVERYWHERE = frozenset(Scope)
+NOT_ENV = EVERYWHERE - {ENV}
 # Repositories whose URL is predefined (PyPI and TestPyPI): their tables may set other keys without a `url`.
 PREDEFINED_REPOSITORIES = frozenset({"main", "test"})
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off"})
+DEFAULT_SOURCE = "the default"
+
+
+class Kind(Enum):
+    """How an option's raw value is checked and converted."""
+
+    STR = "str"
+    URL = "url"
+    PATH = "path"  # -> Path
+    BOOL = "bool"
+    SECONDS = "seconds"  # -> float
+    COUNT = "count"  # -> int
+    SECRET = "secret"  # -> Secret
+    CHOICE = "choice"  # -> a member of the option's enum
+
+
+class TrustedPublishingMode(str, Enum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+class AttestationsMode(str, Enum):
+    AUTO = "auto"  # with trusted publishing only
+    ALWAYS = "true"
+    NEVER = "false"
 
 
 @dataclass(frozen=True)
 class Option:
-    """One setting of the plugin."""
+    """One setting of the plugin; the README's configuration reference documents each."""
 
     name: str
-    kind: str  # "str", "url", "path", "bool", "seconds", "count", "secret", "choice"
+    kind: Kind
     default: Any
-    doc: str
-    where: frozenset[str]
+    where: frozenset[Scope]
     env: str | None = None
     credential: bool = False
-    choices: tuple[str, ...] = ()  # for "choice"; `true`/`false` among them also take the boolean words
-    minimum: int = 0  # for "count"
+    choices: type[Enum] | None = None  # for CHOICE; with `true`/`false` among its values, booleans are taken too
+    minimum: int = 0  # for COUNT
 
 
 OPTIONS: dict[str, Option] = {
     option.name: option
     for option in (
-        Option(
-            "repo",
-            "str",
-            "main",
-            "The repository to publish to: a name from the repos tables, or a full upload URL.",
-            frozenset({CLI, ENV, PROJECT, HATCH}),
-            env="HATCH_INDEX_REPO",
-        ),
-        Option(
-            "user",
-            "str",
-            None,
-            "The username to authenticate with (`__token__` when nothing gives one).",
-            frozenset({CLI, ENV, HATCH, REPO}),
-            env="HATCH_INDEX_USER",
-            credential=True,
-        ),
-        Option(
-            "auth",
-            "secret",
-            None,
-            "The password or API token.",
-            frozenset({CLI, ENV, HATCH, REPO}),
-            env="HATCH_INDEX_AUTH",
-            credential=True,
-        ),
-        Option(
-            "ca-cert",
-            "path",
-            None,
-            "A CA bundle to verify the index's certificate with.",
-            EVERYWHERE,
-            env="HATCH_INDEX_CA_CERT",
-        ),
-        Option(
-            "client-cert",
-            "path",
-            None,
-            "A client certificate for mutual TLS, optionally holding the private key.",
-            EVERYWHERE,
-            env="HATCH_INDEX_CLIENT_CERT",
-        ),
-        Option(
-            "client-key",
-            "path",
-            None,
-            "The private key of `client-cert`, when it is a file of its own.",
-            EVERYWHERE,
-            env="HATCH_INDEX_CLIENT_KEY",
-        ),
-        Option(
-            "skip-existing",
-            "bool",
-            True,
-            "Files already on the index with the same sha256 are skipped; false makes them an error.",
-            frozenset({CLI, PROJECT, HATCH, REPO}),
-        ),
-        Option(
-            "simple-url",
-            "url",
-            None,
-            "The index's simple API, used to find files already there (derived from the upload URL when unset).",
-            frozenset({CLI, REPO}),
-        ),
-        Option(
-            "retries",
-            "count",
-            3,
-            "How often to retry a request that failed on the way (connection lost, 429, 5xx), with backoff.",
-            frozenset({CLI, PROJECT, HATCH, REPO}),
-        ),
-        Option(
-            "jobs",
-            "count",
-            8,
-            "How many uploads run at once (1: one after another). The first file of a new release always goes alone.",
-            frozenset({CLI, PROJECT, HATCH, REPO}),
-            minimum=1,
-        ),
-        Option(
-            "allow-insecure-http",
-            "bool",
-            False,
-            "Allow sending credentials over plain http:// to a host that is not this machine (loopback).",
-            frozenset({CLI, REPO}),
-        ),
-        Option(
-            "trusted-publishing",
-            "choice",
-            "auto",
-            "Exchange the CI's identity token for a short-lived upload token (OIDC): `auto` when no password is "
-            "found and an identity token is there, `always`, or `never`.",
-            frozenset({CLI, PROJECT, HATCH, REPO}),
-            choices=("auto", "always", "never"),
-        ),
-        Option(
-            "attestations",
-            "choice",
-            "auto",
-            "Send the PEP 740 attestations found beside each file (`<file>.<kind>.attestation`): `auto` with trusted "
-            "publishing only (PyPI accepts them only then), `true`, or `false`.",
-            frozenset({CLI, PROJECT, HATCH, REPO}),
-            choices=("auto", "true", "false"),
-        ),
-        Option(
-            "dry-run",
-            "bool",
-            False,
-            "Do everything up to the upload (settings, checks, what the index holds, where credentials would come "
-            "from) and show what would be uploaded, skipped or refused; upload and save nothing.",
-            frozenset({CLI, PROJECT, HATCH}),
-        ),
-        Option(
-            "report",
-            "path",
-            None,
-            "Write a JSON report there (relative to the project): one entry per file with its sha256, size, status "
-            "and error.",
-            frozenset({CLI, PROJECT, HATCH}),
-        ),
-        Option(
-            "pypirc",
-            "path",
-            "~/.pypirc",
-            "The .pypirc file to read credentials (and section URLs) from; `~/.pypirc` when unset.",
-            frozenset({CLI, HATCH}),
-        ),
-        Option(
-            "keyring",
-            "bool",
-            True,
-            "Look passwords up in the system keyring, and save prompted ones there; false skips keyring entirely.",
-            frozenset({CLI, PROJECT, HATCH, REPO}),
-        ),
-        Option(
-            "timeout",
-            "seconds",
-            60.0,
-            "Seconds to wait for the index to connect, accept or answer, per request.",
-            frozenset({CLI, PROJECT, HATCH, REPO}),
-        ),
+        Option("repo", Kind.STR, "main", frozenset({CLI, ENV, PROJECT, HATCH}), env="HATCH_INDEX_REPO"),
+        Option("user", Kind.STR, None, frozenset({CLI, ENV, HATCH, REPO}), env="HATCH_INDEX_USER", credential=True),
+        Option("auth", Kind.SECRET, None, frozenset({CLI, ENV, HATCH, REPO}), env="HATCH_INDEX_AUTH", credential=True),
+        Option("ca-cert", Kind.PATH, None, EVERYWHERE, env="HATCH_INDEX_CA_CERT"),
+        Option("client-cert", Kind.PATH, None, EVERYWHERE, env="HATCH_INDEX_CLIENT_CERT"),
+        Option("client-key", Kind.PATH, None, EVERYWHERE, env="HATCH_INDEX_CLIENT_KEY"),
+        Option("skip-existing", Kind.BOOL, True, NOT_ENV),
+        Option("simple-url", Kind.URL, None, frozenset({CLI, REPO})),
+        Option("retries", Kind.COUNT, 3, NOT_ENV),
+        Option("jobs", Kind.COUNT, 8, NOT_ENV, minimum=1),
+        Option("allow-insecure-http", Kind.BOOL, False, frozenset({CLI, REPO})),
+        Option("trusted-publishing", Kind.CHOICE, TrustedPublishingMode.AUTO, NOT_ENV, choices=TrustedPublishingMode),
+        Option("attestations", Kind.CHOICE, AttestationsMode.AUTO, NOT_ENV, choices=AttestationsMode),
+        Option("dry-run", Kind.BOOL, False, frozenset({CLI, PROJECT, HATCH})),
+        Option("report", Kind.PATH, None, frozenset({CLI, PROJECT, HATCH})),
+        Option("pypirc", Kind.PATH, Path("~/.pypirc"), frozenset({CLI, HATCH})),
+        Option("keyring", Kind.BOOL, True, NOT_ENV),
+        Option("timeout", Kind.SECONDS, 60.0, NOT_ENV),
     )
-}
-
-# Keys of the config tables that are not options.
-TABLE_KEYS = {
-    "url": "The upload URL of a repository (repos tables only).",
-    "repos": 'Named repositories: `NAME = "url"` or a table with `url` and any per-repository option.',
-    "disable": "Ask for confirmation before publishing with this plugin (Hatch reads it).",
 }
 
 
@@ -207,6 +112,58 @@ class Value:
 
     value: Any
     source: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option in effect for one publish, typed, with where each value came from (for messages and -v)."""
+
+    repo: str
+    user: str | None
+    auth: Secret | None
+    ca_cert: Path | None
+    client_cert: Path | None
+    client_key: Path | None
+    skip_existing: bool
+    simple_url: str | None
+    retries: int
+    jobs: int
+    allow_insecure_http: bool
+    trusted_publishing: TrustedPublishingMode
+    attestations: AttestationsMode
+    dry_run: bool
+    report: Path | None
+    pypirc: Path
+    keyring: bool
+    timeout: float
+    sources: Mapping[str, str] = field(repr=False, compare=False)  # option name -> where its value came from
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Value]) -> Settings:
+        """From a value per option (an option missing takes its default)."""
+        found = {name: values.get(name) or Value(option.default, DEFAULT_SOURCE) for name, option in OPTIONS.items()}
+        fields = {name.replace("-", "_"): value.value for name, value in found.items()}
+        return cls(**fields, sources=MappingProxyType({name: value.source for name, value in found.items()}))
+
+    def source(self, name: str) -> str:
+        """Where the value of option `name` came from: `option `-o jobs``, `the default`, ..."""
+        return self.sources[name]
+
+    def is_default(self, name: str) -> bool:
+        return self.sources[name] == DEFAULT_SOURCE
+
+    def value(self, name: str) -> Any:
+        return getattr(self, name.replace("-", "_"))
+
+    def shown(self) -> list[str]:
+        """`timeout = 60.0 (the default)` for each option but the credentials: for -v."""
+        lines = []
+        for name, option in OPTIONS.items():
+            if not option.credential:
+                value = self.value(name)
+                shown = repr(str(value)) if isinstance(value, (Path, Enum)) else repr(value)
+                lines.append(f"{name} = {shown} ({self.source(name)})")
+        return lines
 
 
 @dataclass
@@ -227,23 +184,17 @@ def convert(option: Option, raw: Any, where: str) -> Any:
     """Check and convert one raw value; `where` names the key and its source for the error."""
     if isinstance(raw, str) and not raw.strip():
         message = f"{where} is given but empty; give a value or remove it"
-        raise PublishError(message)
-    if option.kind == "bool":
+        raise ConfigurationError(message)
+    if option.kind is Kind.BOOL:
         if isinstance(raw, bool):
             return raw
         if isinstance(raw, str) and raw.strip().lower() in TRUE_WORDS | FALSE_WORDS:
             return raw.strip().lower() in TRUE_WORDS
         message = f"{where} must be a boolean (true/false, 1/0, yes/no), not {_describe(raw)}"
-        raise PublishError(message)
-    if option.kind == "choice":
-        word = str(raw).lower() if isinstance(raw, bool) else raw.strip().lower() if isinstance(raw, str) else None
-        if "true" in option.choices and word in TRUE_WORDS | FALSE_WORDS:
-            word = "true" if word in TRUE_WORDS else "false"
-        if word not in option.choices:
-            message = f"{where} must be one of {', '.join(option.choices)}, not {_describe(raw)}"
-            raise PublishError(message)
-        return word
-    if option.kind == "seconds":
+        raise ConfigurationError(message)
+    if option.kind is Kind.CHOICE:
+        return _choice(option, raw, where)
+    if option.kind is Kind.SECONDS:
         number: Any = raw
         if isinstance(raw, str):
             try:
@@ -252,31 +203,43 @@ def convert(option: Option, raw: Any, where: str) -> Any:
                 number = None
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 < number < float("inf"):
             message = f"{where} must be a positive number of seconds, not {_describe(raw)}"
-            raise PublishError(message)
+            raise ConfigurationError(message)
         return float(number)
-    if option.kind == "count":
+    if option.kind is Kind.COUNT:
         count: Any = raw
         if isinstance(raw, str) and raw.strip().isdigit():
             count = int(raw)
         if isinstance(count, bool) or not isinstance(count, int) or count < option.minimum:
             message = f"{where} must be a whole number, {option.minimum} or more, not {_describe(raw)}"
-            raise PublishError(message)
+            raise ConfigurationError(message)
         return count
     if not isinstance(raw, str):
         message = f"{where} must be a string, not {_describe(raw)}"
-        raise PublishError(message)
-    if option.kind == "secret":
+        raise ConfigurationError(message)
+    if option.kind is Kind.SECRET:
         return Secret(raw)
     value = raw.strip()
-    if option.kind == "url":
+    if option.kind is Kind.URL:
         check_url(value, where)
+    if option.kind is Kind.PATH:
+        return Path(value)
     return value
+
+
+def _choice(option: Option, raw: Any, where: str) -> Enum:
+    choices = cast("type[Enum]", option.choices)
+    values = [member.value for member in choices]
+    word = str(raw).lower() if isinstance(raw, bool) else raw.strip().lower() if isinstance(raw, str) else None
+    if "true" in values and word in TRUE_WORDS | FALSE_WORDS:
+        word = "true" if word in TRUE_WORDS else "false"
+    if word not in values:
+        message = f"{where} must be one of {', '.join(values)}, not {_describe(raw)}"
+        raise ConfigurationError(message)
+    return choices(word)
 
 
 def check_url(url: str, where: str) -> None:
     """An index URL must be absolute http(s) and carry no credentials."""
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises ValueError on a bad port
@@ -287,11 +250,11 @@ def check_url(url: str, where: str) -> None:
             f"{where} holds credentials in the URL; remove them from it and set `user`/`auth` in the repos table "
             "of Hatch's config.toml, or HATCH_INDEX_USER/HATCH_INDEX_AUTH, instead"
         )
-        raise PublishError(message)
+        raise ConfigurationError(message)
     if parts is None or parts.scheme not in {"http", "https"} or not parts.hostname:
         shown = url if "@" not in url else "(a URL with credentials)"
         message = f"{where} must be an http:// or https:// URL, not {shown!r}"
-        raise PublishError(message)
+        raise ConfigurationError(message)
 
 
 def _describe(raw: Any) -> str:
@@ -310,14 +273,14 @@ def parse_cli(options: Mapping[str, Any]) -> Layer:
             if not isinstance(raw, bool):
                 flag = key.replace("_", "-")
                 message = f"`-o {key}` is not an option of this plugin; use Hatch's own flag `hatch publish --{flag}`"
-                raise PublishError(message)
+                raise ConfigurationError(message)
             continue
         name = canonical_key(key)
         where = f"option `-o {key}`"
         option = OPTIONS.get(name)
         if option is None or CLI not in option.where:
             message = f"{where} is unknown; {_known(CLI)}"
-            raise PublishError(message)
+            raise ConfigurationError(message)
         _set_once(layer.values, name, Value(convert(option, raw, where), where))
     return layer
 
@@ -337,7 +300,7 @@ def parse_config(config: Any, label: str, scope: str) -> Layer:
     prefix = f"publish.{PLUGIN_NAME}"
     if not isinstance(config, dict):
         message = f"{label} key `{prefix}` must be a table"
-        raise PublishError(message)
+        raise ConfigurationError(message)
     layer = Layer()
     for key, raw in config.items():
         name = canonical_key(key)
@@ -352,7 +315,7 @@ def parse_config(config: Any, label: str, scope: str) -> Layer:
 def _parse_repos(raw: Any, where: str, scope: str) -> dict[str, dict[str, Value]]:
     if not isinstance(raw, dict):
         message = f"{where}` must be a table of repositories"
-        raise PublishError(message)
+        raise ConfigurationError(message)
     repos: dict[str, dict[str, Value]] = {}
     for name, table in raw.items():
         repo_where = f"{where}.{name}`"
@@ -360,10 +323,10 @@ def _parse_repos(raw: Any, where: str, scope: str) -> dict[str, dict[str, Value]
             table = {"url": table}  # noqa: PLW2901 -- the short form `NAME = "url"`
         elif not isinstance(table, dict):
             message = f"{repo_where} must be a URL string or a table with a `url` key"
-            raise PublishError(message)
+            raise ConfigurationError(message)
         if "url" not in table and name not in PREDEFINED_REPOSITORIES:
             message = f"{repo_where} has no `url`; every repository needs its upload URL"
-            raise PublishError(message)
+            raise ConfigurationError(message)
         values: dict[str, Value] = {}
         for key, raw_value in table.items():
             option_name = canonical_key(key)
@@ -377,7 +340,7 @@ def _parse_repos(raw: Any, where: str, scope: str) -> dict[str, dict[str, Value]
     return repos
 
 
-URL_KEY = Option("url", "url", None, "The upload URL of a repository.", frozenset({REPO}))
+URL_KEY = Option("url", Kind.URL, None, frozenset({REPO}))  # a repository's upload URL
 
 # Hatch's built-in publisher: its table in config.toml, and the options it reads there (top level and repos tables).
 HATCH_INDEX_PUBLISHER = "index"
@@ -408,7 +371,7 @@ def parse_hatch_index_config(config: Any, label: str) -> Layer:
 def _parse_hatch_index_repos(raw: Any, where: str, ignored: list[str]) -> dict[str, dict[str, Value]]:
     if not isinstance(raw, dict):
         message = f"{where}` must be a table of repositories"
-        raise PublishError(message)
+        raise ConfigurationError(message)
     repos: dict[str, dict[str, Value]] = {}
     for name, table in raw.items():
         repo_where = f"{where}.{name}`"
@@ -417,7 +380,7 @@ def _parse_hatch_index_repos(raw: Any, where: str, ignored: list[str]) -> dict[s
             continue
         if not isinstance(table, dict) or ("url" not in table and name not in PREDEFINED_REPOSITORIES):
             message = f"{repo_where} must be a URL string or a table with a `url` key"
-            raise PublishError(message)
+            raise ConfigurationError(message)
         values: dict[str, Value] = {}
         for key, raw_value in table.items():
             option_name = canonical_key(key)
@@ -439,13 +402,13 @@ def _convert_config_value(name: str, raw: Any, where: str, scope: str, config: s
             f"{where}: credentials don't belong in a project's config, which is committed and shared; "
             "set them in Hatch's config.toml, HATCH_INDEX_USER/HATCH_INDEX_AUTH, or `-o`"
         )
-        raise PublishError(message)
+        raise ConfigurationError(message)
     if option is None or scope not in option.where:
         if name == "url":
             message = f"{where}: `url` belongs in a repository's table (`publish.{PLUGIN_NAME}.repos.NAME.url`)"
-            raise PublishError(message)
+            raise ConfigurationError(message)
         message = f"{where} is unknown here; {_known(scope)}"
-        raise PublishError(message)
+        raise ConfigurationError(message)
     return convert(option, raw, where)
 
 
@@ -461,7 +424,7 @@ def _known(scope: str) -> str:
 def _set_once(values: dict[str, Value], name: str, value: Value) -> None:
     if name in values:
         message = f"{value.source} names `{name}` a second time (`{name}` and `{name.replace('-', '_')}` are one key); keep one"
-        raise PublishError(message)
+        raise ConfigurationError(message)
     values[name] = value
 
 

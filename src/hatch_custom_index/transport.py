@@ -3,50 +3,45 @@ defect 15), and the rule that credentials never cross a network in plain http.""
 
 from __future__ import annotations
 
+import ipaddress
+import ssl
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from hatch_custom_index.errors import PublishError
+import httpx2
+
+from hatch_custom_index.errors import ConfigurationError, reason
 
 if TYPE_CHECKING:
-    import ssl
-
     from hatch_custom_index.repositories import Repository
 
 
 def ssl_context(repository: Repository) -> ssl.SSLContext | bool:
     """The verification httpx2 should use: True (the default trust store) unless a CA or client cert is set, and a
     context that trusts nothing when every URL of the repository is plain http."""
-    import ssl
-
-    ca_cert = repository.settings["ca-cert"]
-    client_cert = repository.settings["client-cert"]
-    client_key = repository.settings["client-key"]
-    if not ca_cert.value and not client_cert.value:
-        if client_key.value:
-            message = f"{client_key.source} is set, but `client-cert` is not; give the certificate too"
-            raise PublishError(message)
+    settings = repository.settings
+    ca_cert, client_cert, client_key = settings.ca_cert, settings.client_cert, settings.client_key
+    if not ca_cert and not client_cert:
+        if client_key:
+            message = f"{settings.source('client-key')} is set, but `client-cert` is not; give the certificate too"
+            raise ConfigurationError(message)
         if not uses_tls(repository):
             # Redirects are not followed, so no TLS connection can be made: loading the trust store would cost 20 ms
             # and 1 MiB for nothing. A context without trust anchors refuses every TLS peer if one ever is.
             return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         return True
-
-    import httpx2
-
     try:
-        context = ssl.create_default_context(cafile=ca_cert.value) if ca_cert.value else httpx2.create_ssl_context()
+        context = ssl.create_default_context(cafile=ca_cert) if ca_cert else httpx2.create_ssl_context()
     except (OSError, ssl.SSLError) as e:
-        message = f"{ca_cert.source}: cannot use {ca_cert.value} as a CA bundle ({_reason(e)})"
-        raise PublishError(message) from None
-    if client_cert.value:
+        message = f"{settings.source('ca-cert')}: cannot use {ca_cert} as a CA bundle ({reason(e)})"
+        raise ConfigurationError(message) from None
+    if client_cert:
         try:
-            context.load_cert_chain(client_cert.value, client_key.value or None)
+            context.load_cert_chain(client_cert, client_key)
         except (OSError, ssl.SSLError) as e:
-            message = (
-                f"{client_cert.source}: cannot load the client certificate {client_cert.value}"
-                f"{' with the key ' + client_key.value if client_key.value else ''} ({_reason(e)})"
-            )
-            raise PublishError(message) from None
+            key = f" with the key {client_key}" if client_key else ""
+            message = f"{settings.source('client-cert')}: cannot load the client certificate {client_cert}{key} ({reason(e)})"
+            raise ConfigurationError(message) from None
     return context
 
 
@@ -56,14 +51,8 @@ def uses_tls(repository: Repository) -> bool:
     return any(url.lower().startswith("https:") for url in (repository.url, repository.simple_url))
 
 
-def _reason(error: OSError | Exception) -> str:
-    return getattr(error, "strerror", None) or str(error) or type(error).__name__
-
-
 def is_loopback(host: str | None) -> bool:
     """127.0.0.0/8, ::1 and localhost: addresses that never leave this machine."""
-    import ipaddress
-
     if not host:
         return False
     if host.lower() == "localhost" or host.lower().endswith(".localhost"):
@@ -77,10 +66,8 @@ def is_loopback(host: str | None) -> bool:
 def require_safe_transport(repository: Repository) -> None:
     """Refuse, before any request, to send credentials over plain http to another machine unless the repository
     allows it (the same rule as pip's trusted hosts)."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(repository.url)
-    if parts.scheme != "http" or is_loopback(parts.hostname) or repository.get("allow-insecure-http"):
+    if parts.scheme != "http" or is_loopback(parts.hostname) or repository.settings.allow_insecure_http:
         return
     allow = "`-o allow-insecure-http=true`"
     if repository.name:
@@ -91,4 +78,4 @@ def require_safe_transport(repository: Repository) -> None:
         f"{repository.url} is plain http:// to {parts.hostname}, another machine: the password or token would cross "
         f"the network unencrypted, readable by anyone on the way. Use https://; or, only on a network you trust, {allow}"
     )
-    raise PublishError(message)
+    raise ConfigurationError(message)

@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from hatch_custom_index.errors import PublishError, Secret, redact_url, scrub
+import id as oidc
+
+from hatch_custom_index.errors import ReusedIdentityTokenError, Secret, TrustedPublishingError, redact_url, scrub
+from hatch_custom_index.settings import TrustedPublishingMode
+from hatch_custom_index.transport import is_loopback
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,18 +41,33 @@ class MintedToken:
         return time.time() > self.expires - REMINT_MARGIN
 
 
+@dataclass(frozen=True)
+class NotMinted:
+    """Trusted publishing was tried in `auto` mode, and this index or CI cannot give a token: why."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether to try trusted publishing, and if not, why (for the "no password" error)."""
+
+    wanted: bool
+    reason: str = ""
+
+
 def ci_provider(environ: dict[str, str] | os._Environ[str] = os.environ) -> str | None:
-    """The CI whose identity token the `id` package can fetch here, if any."""
+    """The CI whose identity token the `id` package can fetch here, if any, tried in `id.detect_credential`'s order."""
     if environ.get("GITHUB_ACTIONS"):
         return "GitHub Actions"
-    if environ.get("GITLAB_CI"):
-        return "GitLab CI/CD"
-    if environ.get("BUILDKITE"):
-        return "Buildkite"
-    if environ.get("CIRCLECI"):
-        return "CircleCI"
     if environ.get("GOOGLE_SERVICE_ACCOUNT_NAME") or _on_google_cloud():
         return "Google Cloud"
+    if environ.get("BUILDKITE"):
+        return "Buildkite"
+    if environ.get("GITLAB_CI"):
+        return "GitLab CI/CD"
+    if environ.get("CIRCLECI"):
+        return "CircleCI"
     return None
 
 
@@ -61,51 +80,46 @@ def _on_google_cloud() -> bool:
 
 
 class TrustedPublishing:
-    """Mints upload tokens for one repository; `mode` is `auto`, `always` or `never`."""
+    """Mints upload tokens for one repository. In `auto` mode, an index or CI that cannot give one is not an error,
+    but a `NotMinted` saying why (for the "no password" error)."""
 
-    def __init__(self, client: IndexClient, mode: str, mask: Callable[[str], None]) -> None:
+    def __init__(self, client: IndexClient, mode: TrustedPublishingMode, mask: Callable[[str], None]) -> None:
         self.client = client
         self.mode = mode
         self.mask = mask
-        self.note = ""  # why it was not used, for the "no password" error
         url = urlsplit(client.repository.url)
         self.origin = f"{url.scheme}://{url.netloc}"
 
-    def wanted(self, username: str | None) -> bool:
+    def wanted(self, username: str | None) -> Decision:
         """In `auto`, only for `__token__` (or no username) in a CI that can give an identity token."""
-        if self.mode == "never":
-            self.note = "trusted publishing (off: option `trusted-publishing` is never)"
-            return False
-        if self.mode == "always":
-            return True
+        if self.mode is TrustedPublishingMode.NEVER:
+            return Decision(wanted=False, reason="trusted publishing (off: option `trusted-publishing` is never)")
+        if self.mode is TrustedPublishingMode.ALWAYS:
+            return Decision(wanted=True)
         if username not in {None, "__token__"}:
-            self.note = f"trusted publishing (not tried: the username is {username!r}, not __token__)"
-            return False
+            return Decision(False, f"trusted publishing (not tried: the username is {username!r}, not __token__)")
         if ci_provider() is None:
-            self.note = "trusted publishing (no CI identity token here)"
-            return False
-        return True
+            return Decision(wanted=False, reason="trusted publishing (no CI identity token here)")
+        return Decision(wanted=True)
 
-    def mint(self) -> MintedToken | None:
-        """A fresh upload token; None in `auto` mode when this index or CI cannot give one (the reason in `note`)."""
-        from hatch_custom_index.transport import is_loopback
-
+    def mint(self) -> MintedToken | NotMinted:
+        """A fresh upload token, or in `auto` mode why this index or CI cannot give one."""
         if urlsplit(self.origin).scheme != "https" and not is_loopback(urlsplit(self.origin).hostname):
             message = f"trusted publishing needs https: {self.origin} is plain http to another machine"
-            raise PublishError(message)
+            raise TrustedPublishingError(message)
         audience = self._audience()
-        if audience is None:
-            return None
+        if isinstance(audience, NotMinted):
+            return audience
         identity = self._identity_token(audience)
-        if identity is None:
-            return None
+        if isinstance(identity, NotMinted):
+            return identity
         try:
             return self._exchange(identity)
-        except _ReusedTokenError:  # each identity token mints once: fetch another and try again, once
+        except ReusedIdentityTokenError:  # each identity token mints once: fetch another and try again, once
             identity = self._identity_token(audience)
-            return self._exchange(identity) if identity else None
+            return identity if isinstance(identity, NotMinted) else self._exchange(identity)
 
-    def _audience(self) -> str | None:
+    def _audience(self) -> str | NotMinted:
         url = f"{self.origin}/_/oidc/audience"
         response = self.client.request("GET", url, headers={"Accept": "application/json"})
         if response.status_code in {403, 404}:
@@ -115,12 +129,10 @@ class TrustedPublishing:
         audience = _json(response).get("audience") if response.status_code == 200 else None  # noqa: PLR2004
         if not isinstance(audience, str) or not audience:
             message = f"trusted publishing: {redact_url(url)} gave no audience ({self.client.describe(response)})"
-            raise PublishError(message)
+            raise TrustedPublishingError(message)
         return audience
 
-    def _identity_token(self, audience: str) -> Secret | None:
-        import id as oidc
-
+    def _identity_token(self, audience: str) -> Secret | NotMinted:
         provider = ci_provider() or "this machine"
         try:
             token = oidc.detect_credential(audience)
@@ -130,7 +142,7 @@ class TrustedPublishing:
             if isinstance(e, oidc.GitHubOidcPermissionCredentialError):
                 hint = "; give the job `permissions: id-token: write`"
             message = f"trusted publishing: no identity token from {provider}: {reason}{hint}"
-            raise PublishError(message) from None
+            raise TrustedPublishingError(message) from None
         if token is None:
             return self._unavailable(
                 f"trusted publishing: no identity token from {provider} (run it in GitHub Actions with "
@@ -155,8 +167,8 @@ class TrustedPublishing:
             return MintedToken(secret, expires, ci_provider() or "CI")
         errors = [error for error in body.get("errors", []) if isinstance(error, dict)]
         if any(error.get("code") == "invalid-reuse-token" for error in errors):
-            raise _ReusedTokenError
-        details = "; ".join(f"{error.get('code')}: {error.get('description')}" for error in errors)
+            raise ReusedIdentityTokenError(details_of(errors))
+        details = details_of(errors)
         claims = ", ".join(f"{key}={value!r}" for key, value in _claims(identity).items() if key in SHOWN_CLAIMS)
         message = (
             f"trusted publishing: {redact_url(url)} refused the identity token ({self.client.describe(response)})"
@@ -164,17 +176,17 @@ class TrustedPublishing:
             + (f"\n  The token says: {claims}" if claims else "")
             + "\n  Check the trusted publisher configured for this project on the index against these claims"
         )
-        raise PublishError(scrub(message, (identity,)))
+        raise TrustedPublishingError(scrub(message, (identity,)))
 
-    def _unavailable(self, reason: str) -> None:
-        if self.mode == "always":
-            raise PublishError(reason + " (option `trusted-publishing` is always)")
-        self.note = reason.removeprefix("trusted publishing: ")
-        self.note = f"trusted publishing ({self.note})"
+    def _unavailable(self, reason: str) -> NotMinted:
+        if self.mode is TrustedPublishingMode.ALWAYS:
+            raise TrustedPublishingError(reason + " (option `trusted-publishing` is always)")
+        return NotMinted(f"trusted publishing ({reason.removeprefix('trusted publishing: ')})")
 
 
-class _ReusedTokenError(Exception):
-    pass
+def details_of(errors: list[dict[str, Any]]) -> str:
+    """`code: description; ...` of PyPI's error list."""
+    return "; ".join(f"{error.get('code')}: {error.get('description')}" for error in errors)
 
 
 def _json(response: Any) -> dict[str, Any]:

@@ -107,7 +107,7 @@ def make_chain(
         loaded.urls() if loaded else None,
     )
     keyring.set_keyring(backend or MemoryKeyring())
-    ring = Keyring(repository.url, warn) if repository.get("keyring") else None
+    ring = Keyring(repository.url, warn) if repository.settings.keyring else None
     return CredentialChain(repository, pypirc=loaded, cache=UserCache(cache_dir), keyring=ring, prompter=prompter)
 
 

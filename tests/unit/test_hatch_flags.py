@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hatch.cli.publish import publish as hatch_publish
 
@@ -38,8 +40,8 @@ def test_flags_on_the_command_line_become_options_with_their_flag_as_source():
         "repo": "company",
         "user": "alice",
         "auth": Secret("s3cret"),
-        "ca-cert": "/ca.pem",
-        "client-key": "/k",
+        "ca-cert": Path("/ca.pem"),
+        "client-key": Path("/k"),
     }
     assert layer.values["repo"].source == "option `-r/--repo`"
     assert layer.values["ca-cert"].source == "option `--ca-cert`"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,6 @@ from hatch_custom_index.settings import (
     HATCH,
     PROJECT,
     Layer,
-    Value,
     parse_cli,
     parse_config,
     parse_env,
@@ -52,32 +52,32 @@ def test_default_is_pypi() -> None:
     assert repository.name == "main"
     assert repository.url == PYPI
     assert repository.display_name == "main"
-    assert repository.settings["repo"].value == "main"
-    assert repository.settings["repo"].source == DEFAULT
+    assert repository.settings.repo == "main"
+    assert repository.settings.source("repo") == DEFAULT
 
 
 def test_test_is_testpypi() -> None:
     repository = select(cli={"repo": "test"})
     assert (repository.name, repository.url) == ("test", TESTPYPI)
-    assert repository.settings["repo"].source == "option `-o repo`"
+    assert repository.settings.source("repo") == "option `-o repo`"
 
 
 def test_name_from_hatch_config() -> None:
     repository = select(env={"HATCH_INDEX_REPO": "corp"}, hatch={"repos": {"corp": CORP}})
     assert (repository.name, repository.url) == ("corp", CORP)
-    assert repository.settings["repo"].source == "environment variable HATCH_INDEX_REPO"
+    assert repository.settings.source("repo") == "environment variable HATCH_INDEX_REPO"
 
 
 def test_name_from_project_config() -> None:
     repository = select(project={"repo": "corp", "repos": {"corp": {"url": CORP}}})
     assert (repository.name, repository.url) == ("corp", CORP)
-    assert repository.settings["repo"].source == f"{PROJECT_KEY}.repo`"
+    assert repository.settings.source("repo") == f"{PROJECT_KEY}.repo`"
 
 
 def test_repo_from_hatch_top_level() -> None:
     repository = select(hatch={"repo": "test"})
     assert repository.name == "test"
-    assert repository.settings["repo"].source == f"{HATCH_KEY}.repo`"
+    assert repository.settings.source("repo") == f"{HATCH_KEY}.repo`"
 
 
 def test_repo_precedence_cli_over_env_over_project_over_hatch() -> None:
@@ -99,9 +99,9 @@ def test_url_of_a_configured_repo_selects_it_with_its_settings(given: str) -> No
     )
     assert repository.name == "corp"
     assert repository.url == CORP
-    assert repository.get("user") == "alice"
-    assert repository.get("timeout") == 7.0
-    assert repository.settings["repo"].value == given
+    assert repository.settings.user == "alice"
+    assert repository.settings.timeout == 7.0
+    assert repository.settings.repo == given
 
 
 def test_pypi_url_selects_main() -> None:
@@ -118,8 +118,8 @@ def test_unknown_url_has_no_name_and_skips_repo_tables() -> None:
     assert repository.name is None
     assert repository.url == "https://elsewhere.example/upload/"
     assert repository.display_name == "https://elsewhere.example/upload/"
-    assert repository.get("user") is None
-    assert repository.get("timeout") == 3.0
+    assert repository.settings.user is None
+    assert repository.settings.timeout == 3.0
 
 
 def test_repo_url_must_be_http() -> None:
@@ -166,9 +166,9 @@ def test_reserved_name_with_same_url_applies_its_settings() -> None:
     )
     assert repository.name == "main"
     assert repository.url == PYPI
-    assert repository.get("user") == "__token__"
-    assert repository.get("auth") == Secret("pypi-x")
-    assert repository.get("timeout") == 4.0
+    assert repository.settings.user == "__token__"
+    assert repository.settings.auth == Secret("pypi-x")
+    assert repository.settings.timeout == 4.0
 
 
 def test_project_repo_redirecting_a_hatch_repo_is_an_error() -> None:
@@ -190,8 +190,8 @@ def test_project_repo_with_hatch_repo_name_and_same_url_is_allowed() -> None:
     )
     assert repository.name == "corp"
     assert repository.url == CORP  # Hatch's definition is kept
-    assert repository.get("auth") == Secret("pw")
-    assert repository.get("timeout") == 5.0
+    assert repository.settings.auth == Secret("pw")
+    assert repository.settings.timeout == 5.0
 
 
 # --- precedence of the settings -------------------------------------------------------------------------------------
@@ -206,8 +206,8 @@ def test_ca_cert_precedence_through_every_source() -> None:
     hatch_top = {"ca-cert": "/hatch-top.pem"}
 
     def ca_cert(**layers: Any) -> tuple[Any, str]:
-        value = select(**layers).settings["ca-cert"]
-        return value.value, value.source
+        settings = select(**layers).settings
+        return (str(settings.ca_cert) if settings.ca_cert else None), settings.source("ca-cert")
 
     base_env = {"HATCH_INDEX_REPO": "corp"}
     hatch: dict[str, Any] = {}
@@ -229,12 +229,12 @@ def test_ca_cert_precedence_through_every_source() -> None:
 def test_timeout_precedence_and_default() -> None:
     hatch = {"timeout": 1, "repos": {"corp": {"url": CORP, "timeout": 2}}}
     project = {"repo": "corp", "timeout": 3, "repos": {"corp": {"url": CORP, "timeout": 4}}}
-    assert select().settings["timeout"].value == 60.0
-    assert select().settings["timeout"].source == DEFAULT
-    assert select(project={"repo": "corp"}, hatch=hatch).get("timeout") == 2.0
-    assert select(project=project, hatch=hatch).get("timeout") == 4.0
-    chosen = select(cli={"timeout": "5"}, project=project, hatch=hatch).settings["timeout"]
-    assert (chosen.value, chosen.source) == (5.0, "option `-o timeout`")
+    assert select().settings.timeout == 60.0
+    assert select().settings.source("timeout") == DEFAULT
+    assert select(project={"repo": "corp"}, hatch=hatch).settings.timeout == 2.0
+    assert select(project=project, hatch=hatch).settings.timeout == 4.0
+    chosen = select(cli={"timeout": "5"}, project=project, hatch=hatch).settings
+    assert (chosen.timeout, chosen.source("timeout")) == (5.0, "option `-o timeout`")
 
 
 def test_other_repos_tables_do_not_apply() -> None:
@@ -243,17 +243,17 @@ def test_other_repos_tables_do_not_apply() -> None:
         hatch={"repos": {"corp": {"url": CORP, "user": "alice"}}},
     )
     assert repository.name == "main"
-    assert repository.get("timeout") == 60.0
-    assert repository.get("user") is None
+    assert repository.settings.timeout == 60.0
+    assert repository.settings.user is None
 
 
 def test_defaults() -> None:
     repository = select()
-    assert repository.get("skip-existing") is True
-    assert repository.get("user") is None
-    assert repository.get("auth") is None
-    assert repository.get("simple-url") is None
-    assert all(repository.settings[name].source == DEFAULT for name in ("user", "auth", "skip-existing"))
+    assert repository.settings.skip_existing is True
+    assert repository.settings.user is None
+    assert repository.settings.auth is None
+    assert repository.settings.simple_url is None
+    assert all(repository.settings.is_default(name) for name in ("user", "auth", "skip-existing"))
 
 
 def test_user_and_auth_precedence() -> None:
@@ -262,7 +262,7 @@ def test_user_and_auth_precedence() -> None:
 
     def creds(**layers: Any) -> tuple[tuple[Any, str], tuple[Any, str]]:
         settings = select(**layers).settings
-        return (settings["user"].value, settings["user"].source), (settings["auth"].value, settings["auth"].source)
+        return (settings.user, settings.source("user")), (settings.auth, settings.source("auth"))
 
     assert creds(env=env, hatch=hatch) == (
         ("top-user", f"{HATCH_KEY}.user`"),
@@ -353,7 +353,7 @@ def test_project_repo_url_does_not_receive_hatch_top_level_credentials() -> None
         hatch={"user": "__token__", "auth": "pypi-stored-token"},
     )
     assert repository.url == "https://evil.example/upload/"
-    assert repository.get("auth") != Secret("pypi-stored-token")
+    assert repository.settings.auth != Secret("pypi-stored-token")
 
 
 def test_project_defined_repo_does_not_receive_hatch_top_level_credentials() -> None:
@@ -362,14 +362,14 @@ def test_project_defined_repo_does_not_receive_hatch_top_level_credentials() -> 
         hatch={"user": "__token__", "auth": "pypi-stored-token"},
     )
     assert repository.url == "https://evil.example/upload/"
-    assert repository.get("auth") != Secret("pypi-stored-token")
+    assert repository.settings.auth != Secret("pypi-stored-token")
 
 
 def test_predefined_repositories_take_other_keys_without_a_url() -> None:
     repository = select(hatch={"repos": {"main": {"user": "__token__", "timeout": 5}}})
     assert repository.url == "https://upload.pypi.org/legacy/"
-    assert repository.get("timeout") == 5.0
-    assert repository.settings["timeout"].source.endswith("publish.custom-index.repos.main.timeout`")
+    assert repository.settings.timeout == 5.0
+    assert repository.settings.source("timeout").endswith("publish.custom-index.repos.main.timeout`")
 
 
 # --- Hatch's own [publish.index] tables ----------------------------------------------------------------------------
@@ -385,9 +385,9 @@ def test_a_repository_of_hatch_s_index_table_with_its_credentials() -> None:
     )
     assert (repository.name, repository.url) == ("corp", CORP)
     assert repository.origin == f"{INDEX_KEY}.repos.corp.url`"
-    assert repository.settings["user"] == Value("alice", f"{INDEX_KEY}.repos.corp.user`")
-    assert repository.get("auth") == Secret("pw")
-    assert repository.get("ca-cert") == "/ca.pem"
+    assert (repository.settings.user, repository.settings.source("user")) == ("alice", f"{INDEX_KEY}.repos.corp.user`")
+    assert repository.settings.auth == Secret("pw")
+    assert repository.settings.ca_cert == Path("/ca.pem")
     assert repository.credential_tables == (
         "[publish.custom-index.repos.corp]",
         "[publish.index.repos.corp]",
@@ -399,7 +399,7 @@ def test_a_repository_of_hatch_s_index_table_with_its_credentials() -> None:
 def test_the_short_form_and_hatch_s_default_repository() -> None:
     repository = select(hatch_index={"repo": "corp", "repos": {"corp": CORP}})
     assert (repository.name, repository.url) == ("corp", CORP)
-    assert repository.settings["repo"].source == f"{INDEX_KEY}.repo`"
+    assert repository.settings.source("repo") == f"{INDEX_KEY}.repo`"
 
 
 def test_the_plugin_s_repo_wins_over_hatch_s() -> None:
@@ -414,8 +414,8 @@ def test_a_name_in_both_tables_with_other_urls_is_the_plugin_s_alone() -> None:
         hatch_index={"user": "top", "repos": {"corp": {"url": CORP, "user": "alice", "auth": "pw"}}},
     )
     assert repository.url == OTHER
-    assert repository.get("user") is None  # neither Hatch's table nor its top level speak for another URL
-    assert repository.get("auth") is None
+    assert repository.settings.user is None  # neither Hatch's table nor its top level speak for another URL
+    assert repository.settings.auth is None
     assert "`publish.index.repos.corp`, for https://pkgs.example/upload/, is not used" in repository.origin
     assert "[publish.index]" not in repository.credential_tables
 
@@ -426,9 +426,9 @@ def test_a_name_in_both_tables_with_one_url_takes_the_plugin_s_keys_first() -> N
         hatch={"user": "plugin-top", "repos": {"corp": {"url": CORP + "/", "jobs": 2, "user": "plugin"}}},
         hatch_index={"repos": {"corp": {"url": CORP, "user": "hatch", "auth": "pw"}}},
     )
-    assert repository.get("user") == "plugin"
-    assert repository.get("auth") == Secret("pw")
-    assert repository.get("jobs") == 2
+    assert repository.settings.user == "plugin"
+    assert repository.settings.auth == Secret("pw")
+    assert repository.settings.jobs == 2
 
 
 def test_a_repository_s_own_table_wins_over_any_top_level() -> None:
@@ -437,17 +437,17 @@ def test_a_repository_s_own_table_wins_over_any_top_level() -> None:
         hatch={"user": "plugin-top"},
         hatch_index={"user": "hatch-top", "repos": {"corp": {"url": CORP, "user": "hatch-repo"}}},
     )
-    assert repository.get("user") == "hatch-repo"
+    assert repository.settings.user == "hatch-repo"
 
 
 def test_hatch_s_top_level_applies_to_main_and_its_own_repositories_only() -> None:
     index = {"user": "hatch-top", "auth": "pypi-token"}
-    assert select(hatch_index=index).get("user") == "hatch-top"  # main, as Hatch's own publisher does
+    assert select(hatch_index=index).settings.user == "hatch-top"  # main, as Hatch's own publisher does
     plugin_only = select(cli={"repo": "corp"}, hatch={"repos": {"corp": CORP}}, hatch_index=index)
-    assert plugin_only.get("user") is None
-    assert plugin_only.get("auth") is None
+    assert plugin_only.settings.user is None
+    assert plugin_only.settings.auth is None
     by_url = select(cli={"repo": CORP}, hatch_index=index)
-    assert by_url.get("auth") is None  # Hatch gives a URL no defaults either
+    assert by_url.settings.auth is None  # Hatch gives a URL no defaults either
 
 
 def test_a_project_can_not_redirect_a_repository_of_hatch_s_index_table() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,7 +34,7 @@ def valid_keys(message: str) -> list[str]:
 @pytest.mark.parametrize("key", ["ca_cert", "ca-cert", "CA_CERT"])
 def test_cli_key_accepts_underscore_and_dash(key: str) -> None:
     layer = parse_cli({key: "/etc/ca.pem"})
-    assert layer.values["ca-cert"].value == "/etc/ca.pem"
+    assert layer.values["ca-cert"].value == Path("/etc/ca.pem")
     assert layer.values["ca-cert"].source == f"option `-o {key}`"
 
 
@@ -185,9 +186,9 @@ def test_env_reads_exactly_the_hatch_index_variables() -> None:
     assert {name: value.value for name, value in layer.values.items() if name != "auth"} == {
         "repo": "test",
         "user": "alice",
-        "ca-cert": "/ca.pem",
-        "client-cert": "/client.pem",
-        "client-key": "/client.key",
+        "ca-cert": Path("/ca.pem"),
+        "client-cert": Path("/client.pem"),
+        "client-key": Path("/client.key"),
     }
     assert layer.values["auth"].value == Secret("pw")
     assert layer.values["ca-cert"].source == "environment variable HATCH_INDEX_CA_CERT"
