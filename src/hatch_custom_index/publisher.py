@@ -88,7 +88,8 @@ class CustomIndexPublisher(PublisherInterface):
         require_safe_transport(repository)
         passed_over: list[Path] = []
         batch = read_batch(
-            find_artifacts(paths, root, passed_over), attestations=repository.settings.attestations is not AttestationsMode.NEVER
+            find_artifacts(paths, root, passed_over),
+            attestations=repository.settings.attestations is not AttestationsMode.NEVER,
         )
         self._report.outcomes = [Outcome(artifact, Status.NOT_ATTEMPTED) for artifact in batch]
         for path in passed_over:

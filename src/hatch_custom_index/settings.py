@@ -51,7 +51,7 @@ class Kind(Enum):
     BOOL = "bool"
     SECONDS = "seconds"  # -> float
     COUNT = "count"  # -> int
-    SECRET = "secret"  # -> Secret
+    SECRET = "secret"  # noqa: S105 -- a kind of option, not a password; -> Secret
     CHOICE = "choice"  # -> a member of the option's enum
 
 

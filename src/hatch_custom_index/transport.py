@@ -40,7 +40,9 @@ def ssl_context(repository: Repository) -> ssl.SSLContext | bool:
             context.load_cert_chain(client_cert, client_key)
         except (OSError, ssl.SSLError) as e:
             key = f" with the key {client_key}" if client_key else ""
-            message = f"{settings.source('client-cert')}: cannot load the client certificate {client_cert}{key} ({reason(e)})"
+            message = (
+                f"{settings.source('client-cert')}: cannot load the client certificate {client_cert}{key} ({reason(e)})"
+            )
             raise ConfigurationError(message) from None
     return context
 
