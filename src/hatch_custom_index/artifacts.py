@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from hatch_custom_index.digests import SHA256, file_sha256
 from hatch_custom_index.errors import ArtifactError, PublishError, reason
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 WHEEL_SUFFIX = ".whl"
@@ -39,8 +42,9 @@ class Artifact:
     version: str
     metadata: dict[str, Any]
     size: int = 0
-    digests: dict[str, str] = field(default_factory=dict)
+    digests: Mapping[str, str] = field(default_factory=dict)  # form field -> hex digest; see `record_digests`
     attestations: list[dict[str, Any]] = field(default_factory=list)  # PEP 740, checked against this file
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -49,11 +53,17 @@ class Artifact:
     @property
     def sha256(self) -> str:
         """The file's sha256, computed on first use (an upload computes it as it sends the file)."""
-        from hatch_custom_index.digests import SHA256, file_sha256
+        known = self.digests.get(SHA256)
+        if known is None:
+            known = file_sha256(self.path)
+            self.record_digests({SHA256: known})
+        return known
 
-        if SHA256 not in self.digests:
-            self.digests = {**self.digests, SHA256: file_sha256(self.path)}
-        return self.digests[SHA256]
+    def record_digests(self, digests: Mapping[str, str] | None) -> None:
+        """The one way digests are written (from the prefetch's thread, the upload, `sha256`): what is known stays."""
+        if digests:
+            with self._lock:
+                self.digests = MappingProxyType({**digests, **self.digests})
 
     def form_fields(self, *, attestations: bool = False) -> list[tuple[str, str]]:
         """The upload form's fields, in Warehouse's names, multi-use fields as repeated entries; the attestations

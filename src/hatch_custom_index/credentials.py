@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from hatch_custom_index.errors import NoCredentialsError, Secret, TrustedPublishingError
+from hatch_custom_index.errors import NoCredentialsError, Redactor, Secret, TrustedPublishingError
 from hatch_custom_index.model import Credentials
 from hatch_custom_index.settings import TrustedPublishingMode
 from hatch_custom_index.trusted import MintedToken, NotMinted
@@ -65,6 +65,7 @@ class CredentialChain:
         keyring: Keyring | None = None,
         prompter: Prompter | None = None,
         trusted: TrustedPublishing | None = None,
+        redact: Redactor | None = None,
     ) -> None:
         self.repository = repository
         self.pypirc = pypirc
@@ -72,6 +73,7 @@ class CredentialChain:
         self.keyring = keyring
         self.prompter = prompter
         self.trusted = trusted
+        self.redact = redact
         self.minted: MintedToken | None = None
         self._lock = threading.RLock()
         name = None if repository.from_project else repository.name
@@ -96,7 +98,10 @@ class CredentialChain:
             if self.username is None or self.password is None:
                 self.username, self.password = self._resolve()
             password = self.password.value
-            return Credentials(str(self.username.value), password if isinstance(password, Secret) else Secret(password))
+            secret = password if isinstance(password, Secret) else Secret(password)
+            if self.redact is not None:
+                self.redact.add(secret)
+            return Credentials(str(self.username.value), secret)
 
     def _resolve(self) -> tuple[Found, Found]:
         trusted = self.trusted

@@ -110,7 +110,7 @@ class Sha256Prefetch:
             except OSError:
                 continue
             if digest is not None:
-                artifact.digests = {SHA256: digest, **artifact.digests}
+                artifact.record_digests({SHA256: digest})
 
     def finish(self, wanted: list[Artifact]) -> None:
         """Hash what is left of `wanted` with a thread per core, drop the rest, and wait: afterwards no digest is

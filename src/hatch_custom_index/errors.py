@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from urllib.parse import urlsplit, urlunsplit
 
 REDACTED = "********"
@@ -101,3 +102,23 @@ def scrub(text: str, secrets: tuple[Secret | str | None, ...] = ()) -> str:
 def reason(error: BaseException) -> str:
     """The shortest honest words for an exception: an OSError's `strerror`, else its text, else its type."""
     return getattr(error, "strerror", None) or str(error) or type(error).__name__
+
+
+class Redactor:
+    """The secrets of one run, and their removal from any text shown: the one place they are collected (the credential
+    chain adds what it resolves, trusted publishing what it mints). Thread-safe."""
+
+    def __init__(self) -> None:
+        self._secrets: list[Secret] = []
+        self._lock = threading.Lock()
+
+    def add(self, secret: Secret) -> None:
+        with self._lock:
+            if secret not in self._secrets:
+                self._secrets.append(secret)
+
+    def __call__(self, text: str) -> str:
+        """`text` without any secret of this run, or anything shaped like a PyPI token."""
+        with self._lock:
+            secrets = tuple(self._secrets)
+        return scrub(text, secrets)

@@ -21,9 +21,9 @@ from hatch_custom_index.artifacts import find_artifacts, read_batch
 from hatch_custom_index.cache import UserCache
 from hatch_custom_index.credentials import CredentialChain
 from hatch_custom_index.digests import Sha256Prefetch
-from hatch_custom_index.errors import PublishError, redact_url
+from hatch_custom_index.errors import PublishError, Redactor, redact_url
 from hatch_custom_index.hatch_flags import merge_command_line, read_flags
-from hatch_custom_index.index import IndexClient
+from hatch_custom_index.index import IndexClient, IndexFacts
 from hatch_custom_index.keyrings import Keyring
 from hatch_custom_index.model import Credentials, Outcome, Status
 from hatch_custom_index.outcome import EXIT_INTERRUPTED, conclude, display_path, released, summary
@@ -99,7 +99,11 @@ class CustomIndexPublisher(PublisherInterface):
         dry_run = repository.settings.dry_run
         interactive = not options.get("no_prompt") and sys.stdin.isatty()
         prompter = _HatchPrompter(self.app) if interactive and not dry_run else None
-        with IndexClient(repository, notify=self._warn, debug=self._debug, verbosity=self.app.verbosity) as client:
+        redact = Redactor()
+        client = IndexClient(
+            repository, redact=redact, notify=self._warn, debug=self._debug, verbosity=self.app.verbosity
+        )
+        with client:
             trusted = TrustedPublishing(client, repository.settings.trusted_publishing, mask=_print_now)
             # A dry run asks nothing and mints nothing, even for an index that refuses anonymous reads.
             chain = CredentialChain(
@@ -109,9 +113,10 @@ class CustomIndexPublisher(PublisherInterface):
                 keyring=Keyring(repository.url, self._warn) if repository.settings.keyring else None,
                 prompter=prompter,
                 trusted=None if dry_run else trusted,
+                redact=redact,
             )
             started = time.monotonic()
-            plan = self._plan(batch, client, chain)
+            plan, facts = self._plan(batch, client, chain)
             self._report.outcomes = plan.outcomes(dry_run=dry_run)
             if dry_run:
                 self._dry_run(plan, chain, trusted, root, interactive=interactive)
@@ -120,9 +125,9 @@ class CustomIndexPublisher(PublisherInterface):
                 self._finish(plan.outcomes(), client, started, prompter)
                 raise PublishError(plan.refused_message())
             if plan.to_upload or options.get("initialize_auth"):
-                client.secrets.append(chain.get().password)
+                chain.get()
                 self.app.display_debug(f"Credentials: {chain.sources()}")
-            outcomes, interrupted = self._upload(batch, plan.to_upload, client, chain, root)
+            outcomes, interrupted = self._upload(batch, plan.to_upload, client, chain, facts, root)
         uploaded = any(o.status is Status.UPLOADED for o in outcomes)
         conclusion = conclude(outcomes, repository.display_name, root, interrupted=interrupted)
         if uploaded or (options.get("initialize_auth") and conclusion.message is None):
@@ -134,7 +139,7 @@ class CustomIndexPublisher(PublisherInterface):
         for project, version in released(outcomes):
             self.app.display_info()
             self.app.display_mini_header(project)
-            self.app.display_info(repository.release_url(project, version, client.simple_url))
+            self.app.display_info(repository.release_url(project, version, facts.simple_url))
 
     def _repository(self, options: dict[str, Any]) -> tuple[Repository, Pypirc | None]:
         """The repository and its settings from Hatch's flags, `-o`, the environment and the config tables."""
@@ -168,8 +173,9 @@ class CustomIndexPublisher(PublisherInterface):
             self.app.display_warning(f"Warning: {cache.warning}")
         return cache
 
-    def _plan(self, batch: list[Artifact], client: IndexClient, chain: CredentialChain) -> Plan:
-        """Ask the index what it holds (hashing the batch meanwhile), then decide file by file."""
+    def _plan(self, batch: list[Artifact], client: IndexClient, chain: CredentialChain) -> tuple[Plan, IndexFacts]:
+        """Ask the index what it holds (hashing the batch meanwhile), then decide file by file; and what the index
+        revealed about itself."""
 
         def credentials_for_reading() -> Credentials | None:
             """Asked only when the index refuses to show its files anonymously: reading needs credentials then."""
@@ -180,24 +186,27 @@ class CustomIndexPublisher(PublisherInterface):
 
         prefetch = Sha256Prefetch(batch)
         held: dict[str, dict[str, str | None]] = {}
+        facts = IndexFacts(client.repository.simple_url)
         try:
             for project in dict.fromkeys(artifact.project for artifact in batch):
-                held[project], warning = client.existing_files(project, credentials_for_reading)
-                if warning:
-                    self.app.display_warning(f"Warning: {warning}; uploading anyway")
+                holdings = client.existing_files(project, credentials_for_reading, facts)
+                held[project], facts = holdings.files, holdings.facts
+                if holdings.problem:
+                    self.app.display_warning(f"Warning: {holdings.problem}; uploading anyway")
         except BaseException:
             prefetch.finish([])
             raise
         # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
         prefetch.finish([artifact for artifact in batch if held[artifact.project].get(artifact.name)])
         settings = client.repository.settings
-        return make_plan(
+        plan = make_plan(
             batch,
             held,
-            {project: client.project_url(project) for project in held},
+            {project: facts.project_url(project) for project in held},
             skip_existing=settings.skip_existing,
             skip_existing_source=settings.source("skip-existing"),
         )
+        return plan, facts
 
     def _dry_run(
         self, plan: Plan, chain: CredentialChain, trusted: TrustedPublishing, root: Path, *, interactive: bool
@@ -216,7 +225,13 @@ class CustomIndexPublisher(PublisherInterface):
             self.app.display_info(f"Credentials: {preview.text}")
 
     def _upload(
-        self, batch: list[Artifact], to_upload: list[Artifact], client: IndexClient, chain: CredentialChain, root: Path
+        self,
+        batch: list[Artifact],
+        to_upload: list[Artifact],
+        client: IndexClient,
+        chain: CredentialChain,
+        facts: IndexFacts,
+        root: Path,
     ) -> tuple[list[Outcome], bool]:
         """Run the uploads: every file's outcome, and whether Ctrl-C cut them off."""
         if not to_upload:  # the whole release is there already: nothing to run
@@ -225,7 +240,7 @@ class CustomIndexPublisher(PublisherInterface):
                 self._show(outcome, root, None)
             return outcomes, False
         settings = client.repository.settings
-        one_at_a_time = client.is_devpi and settings.is_default("jobs")
+        one_at_a_time = facts.is_devpi and settings.is_default("jobs")
         if one_at_a_time:
             self.app.display_debug(
                 "devpi-server stores one upload at a time: uploading one after another (option `jobs`)"
@@ -234,6 +249,7 @@ class CustomIndexPublisher(PublisherInterface):
         uploader = Uploader(
             client,
             chain,
+            facts,
             jobs=1 if one_at_a_time else settings.jobs,
             attach_attestations=lambda artifact: self._attach_attestations(artifact, client.repository, chain),
             report=lambda outcome: self._show(outcome, root, live),

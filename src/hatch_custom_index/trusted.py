@@ -159,7 +159,7 @@ class TrustedPublishing:
         token = body.get("token") if response.status_code == 200 else None  # noqa: PLR2004
         if isinstance(token, str) and token:
             secret = Secret(token)
-            self.client.secrets.append(secret)
+            self.client.redact.add(secret)
             if os.environ.get("GITHUB_ACTIONS") == "true":
                 self.mask(f"::add-mask::{token}")
             expires = body.get("expires")

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from hatch_custom_index.artifacts import Artifact
     from hatch_custom_index.credentials import CredentialChain
-    from hatch_custom_index.index import IndexClient
+    from hatch_custom_index.index import IndexClient, IndexFacts
     from hatch_custom_index.progress import LiveProgress
 
 
@@ -27,6 +27,7 @@ class Uploader:
         self,
         client: IndexClient,
         chain: CredentialChain,
+        facts: IndexFacts,
         *,
         jobs: int,
         attach_attestations: Callable[[Artifact], bool],
@@ -35,6 +36,7 @@ class Uploader:
     ) -> None:
         self.client = client
         self.chain = chain
+        self.facts = facts
         self.jobs = jobs
         self.attach_attestations = attach_attestations
         self.report = report
@@ -103,10 +105,10 @@ class Uploader:
         started = time.monotonic()
         try:
             credentials = self.chain.get()  # a minted token about to expire is minted afresh here
-            self.client.secrets.append(credentials.password)
             result = self.client.upload(
                 artifact,
                 credentials,
+                self.facts,
                 attestations=self.attach_attestations(artifact),
                 progress=self._progress_of(artifact) if self.progress is not None else None,
             )

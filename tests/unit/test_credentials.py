@@ -12,8 +12,8 @@ from keyring.credentials import SimpleCredential
 from hatch_custom_index.cache import CACHE_FILE, UserCache
 from hatch_custom_index.credentials import CredentialChain
 from hatch_custom_index.errors import PublishError, Secret
-from hatch_custom_index.index import Credentials
 from hatch_custom_index.keyrings import Keyring
+from hatch_custom_index.model import Credentials
 from hatch_custom_index.pypirc import load_pypirc
 from hatch_custom_index.repositories import Repository, select_repository
 from hatch_custom_index.settings import HATCH, PROJECT, parse_cli, parse_config, parse_env

@@ -25,6 +25,9 @@ class File:  # what the prefetch reads of an artifact
     def name(self) -> str:
         return self.path.name
 
+    def record_digests(self, digests: dict[str, str]) -> None:
+        self.digests = {**digests, **self.digests}
+
 
 @pytest.fixture
 def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[File]:

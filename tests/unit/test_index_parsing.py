@@ -8,7 +8,8 @@ from typing import Any
 import httpx2
 import pytest
 
-from hatch_custom_index.index import MAX_MESSAGE_CHARS, extract_message, parse_simple_page
+from hatch_custom_index.index.messages import MAX_MESSAGE_CHARS, extract_message
+from hatch_custom_index.index.simple import parse_simple_page
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64

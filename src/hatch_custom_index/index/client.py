@@ -1,0 +1,290 @@
+"""HTTP with one index: what it already holds (the simple API), uploads, and other requests, each with one retry
+policy, this repository's TLS settings, and every secret kept out of what is shown."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx2
+
+from hatch_custom_index.__about__ import __version__
+from hatch_custom_index.errors import (
+    ArtifactError,
+    IndexRefusedError,
+    IndexUnreachableError,
+    PublishError,
+    Redactor,
+    redact_url,
+)
+from hatch_custom_index.index.messages import describe, extract_message, network_failure, silence
+from hatch_custom_index.index.retry import Failure, RetryPolicy, is_transient
+from hatch_custom_index.index.simple import SIMPLE_ACCEPT, parse_simple_page
+from hatch_custom_index.model import Credentials, Status
+from hatch_custom_index.multipart import UploadBody
+from hatch_custom_index.plan import different_file
+from hatch_custom_index.transport import ssl_context
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from hatch_custom_index.artifacts import Artifact
+    from hatch_custom_index.repositories import Repository
+
+UPLOAD_ACCEPT = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7"
+MAX_REDIRECTS = 5
+MAX_BODY_SHOWN = 4000  # characters of a failed answer's body shown with -vv
+
+
+@dataclass(frozen=True)
+class IndexFacts:
+    """What the index revealed about itself: the simple API's root that answers, and whether it is devpi-server."""
+
+    simple_url: str
+    is_devpi: bool = False
+
+    def project_url(self, project: str) -> str:
+        return f"{self.simple_url}{project}/"
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """A project's files on the index (name -> sha256, None when the index gives none), what the index revealed,
+    and why the check could not be made, if it could not."""
+
+    files: dict[str, str | None]
+    facts: IndexFacts
+    problem: str | None = None
+
+
+class IndexClient:
+    """One connection pool to one repository."""
+
+    def __init__(
+        self,
+        repository: Repository,
+        *,
+        redact: Redactor,
+        notify: Callable[[str], None] = lambda _message: None,
+        debug: Callable[[str], None] = lambda _message: None,
+        verbosity: int = 0,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.repository = repository
+        self.timeout = repository.settings.timeout
+        self.policy = policy or RetryPolicy(repository.settings.retries)
+        self.redact = redact
+        self.notify = notify
+        self.debug = debug
+        self.verbosity = verbosity
+        self._client: httpx2.Client | None = None
+
+    @property
+    def client(self) -> httpx2.Client:
+        if self._client is None:
+            self._client = httpx2.Client(
+                headers={"User-Agent": f"hatch-custom-index/{__version__} httpx2/{httpx2.__version__}"},
+                timeout=self.timeout,
+                verify=ssl_context(self.repository),
+                follow_redirects=False,
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def __enter__(self) -> IndexClient:  # noqa: PYI034 -- typing.Self needs Python 3.11
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- what the index already holds -------------------------------------------------------------------------------
+
+    def existing_files(
+        self,
+        project: str,
+        credentials: Callable[[], Credentials | None],
+        facts: IndexFacts | None = None,
+        *,
+        retry: bool = True,
+    ) -> Holdings:
+        """`project`'s files on the index. `credentials` is asked only when the index refuses an anonymous read of
+        its own host; `facts` is what an earlier check revealed (devpi's `+simple/` is found by the first)."""
+        facts = facts or IndexFacts(self.repository.simple_url)
+        url = facts.project_url(project)
+        try:
+            response = self._get_simple(url, None, retry=retry)
+            is_devpi = facts.is_devpi or "x-devpi-server-version" in response.headers
+            if (
+                response.status_code == 404
+                and is_devpi
+                and not facts.is_devpi
+                and not self.repository.simple_url_configured
+            ):  # noqa: PLR2004
+                facts = IndexFacts(self.repository.url.rstrip("/") + "/+simple/", is_devpi=True)
+                url = facts.project_url(project)
+                response = self._get_simple(url, None, retry=retry)
+            facts = IndexFacts(facts.simple_url, is_devpi)
+            if response.status_code in {401, 403} and _same_origin(url, self.repository.url):
+                found = credentials()
+                if found is not None:
+                    response = self._get_simple(url, found, retry=retry)
+        except PublishError as e:
+            return Holdings({}, facts, str(e))
+        if response.status_code == 404 or response.is_redirect:  # noqa: PLR2004 -- a redirect: another host
+            return Holdings({}, facts)  # (pypiserver's fallback to pypi.org for projects it lacks)
+        if response.status_code != 200:  # noqa: PLR2004
+            problem = f"could not check {redact_url(url)} for files already there: {self.describe(response)}"
+            return Holdings({}, facts, problem)
+        try:
+            return Holdings(parse_simple_page(response), facts)
+        except ValueError as e:
+            return Holdings({}, facts, f"could not read {redact_url(url)}: {e}")
+
+    def holds(self, artifact: Artifact, credentials: Credentials, facts: IndexFacts) -> bool:
+        """Whether the index has this very file (same name and sha256): after an upload whose answer was lost."""
+        holdings = self.existing_files(artifact.project, lambda: credentials, facts, retry=False)
+        return holdings.files.get(artifact.name) == artifact.sha256
+
+    def _get_simple(self, url: str, credentials: Credentials | None, *, retry: bool) -> httpx2.Response:
+        """GET a simple page, following redirects within its own origin only."""
+        for _ in range(MAX_REDIRECTS):
+            response = self.request("GET", url, credentials, retry=retry, headers={"Accept": SIMPLE_ACCEPT})
+            if not response.is_redirect:
+                return response
+            target = urljoin(url, response.headers.get("Location", ""))
+            if not _same_origin(target, url):
+                return response
+            url = target
+        return response
+
+    # --- uploads ----------------------------------------------------------------------------------------------------
+
+    def upload(
+        self,
+        artifact: Artifact,
+        credentials: Credentials,
+        facts: IndexFacts,
+        *,
+        attestations: bool = False,
+        progress: Callable[[int | None], None] | None = None,
+    ) -> Status:
+        """Upload one file, retrying what failed on the way: UPLOADED or EXISTS, or an error with the server's
+        words. Before sending again what may have reached the index, ask the index whether it holds the file.
+        `progress` is told each attempt's start (None) and then the bytes of the file as they go."""
+        fields = artifact.form_fields(attestations=attestations)
+        url = self.repository.url
+        for attempt in range(self.policy.retries + 1):
+            if progress is not None:
+                progress(None)
+            body = UploadBody(fields, artifact.path, artifact.name, artifact.digests, progress)
+            headers = {"Accept": UPLOAD_ACCEPT, "Content-Type": body.content_type, "Content-Length": str(body.length)}
+            try:
+                response = self._send("POST", url, credentials, headers=headers, content=body)
+            except OSError as e:  # the file itself: gone or changed while it was being sent
+                message = f"{artifact.path}: {e.strerror or e}"
+                raise ArtifactError(message) from None
+            except httpx2.HTTPError as e:
+                failure = self.policy.failure(e, self._network_message(url, e))
+            else:
+                artifact.record_digests(body.digests)
+                if not is_transient(response.status_code):
+                    return self._upload_result(artifact, credentials, facts, response)
+                failure = Failure(self.describe(response), reached=True, final=False, response=response)
+            if failure.reached and self.holds(artifact, credentials, facts):
+                return Status.UPLOADED
+            self._before_retry(attempt, failure, f"{artifact.name}: ")
+        raise AssertionError  # pragma: no cover -- the loop returns or raises
+
+    def _upload_result(
+        self, artifact: Artifact, credentials: Credentials, facts: IndexFacts, response: httpx2.Response
+    ) -> Status:
+        if response.status_code in {200, 201}:
+            return Status.UPLOADED
+        if response.status_code == 409 or (  # noqa: PLR2004
+            response.status_code == 400 and "already exists" in extract_message(response).lower()  # noqa: PLR2004
+        ):
+            files = self.existing_files(artifact.project, lambda: credentials, facts).files
+            if files.get(artifact.name) == artifact.sha256:
+                return Status.EXISTS
+            if artifact.name in files:
+                raise IndexRefusedError(different_file(artifact, facts.project_url(artifact.project)), 409)
+        if response.is_redirect:
+            target = redact_url(urljoin(self.repository.url, response.headers.get("Location", "")))
+            message = (
+                f"the index answered the upload with a redirect to {target} ({response.status_code}); "
+                "check the repository's upload URL (a missing trailing slash, or a login page)"
+            )
+            raise IndexRefusedError(message, response.status_code)
+        hint = ""
+        if response.status_code in {401, 403}:
+            hint = f" (the index refused the credentials of user {credentials.username!r}: check the password or token)"
+        raise IndexRefusedError(self.describe(response) + hint, response.status_code)
+
+    # --- plumbing ---------------------------------------------------------------------------------------------------
+
+    def request(
+        self, method: str, url: str, credentials: Credentials | None = None, *, retry: bool = True, **kwargs: Any
+    ) -> httpx2.Response:
+        """A request (not an upload) that retries what the policy retries, with this repository's TLS settings;
+        when the tries run out, the last answer is returned, or a network failure raised naming the URL."""
+        retries = self.policy.retries if retry else 0
+        for attempt in range(retries + 1):
+            try:
+                response = self._send(method, url, credentials, **kwargs)
+            except httpx2.HTTPError as e:
+                failure = self.policy.failure(e, self._network_message(url, e))
+            else:
+                if not is_transient(response.status_code) or attempt == retries:
+                    return response
+                failure = Failure(self.describe(response), reached=True, final=False, response=response)
+            where = "" if redact_url(url) in failure.message else f"{redact_url(url)}: "
+            self._before_retry(attempt, failure, where, retries)
+        raise AssertionError  # pragma: no cover -- the loop returns or raises
+
+    def _before_retry(self, attempt: int, failure: Failure, prefix: str, retries: int | None = None) -> None:
+        """Give up (the failure is final, or the tries ran out), or announce the retry and wait for it."""
+        retries = self.policy.retries if retries is None else retries
+        if failure.final or attempt >= retries:
+            tries = f" (tried {attempt + 1} times)" if attempt else ""
+            error = IndexUnreachableError if failure.response is None else IndexRefusedError
+            raise error(failure.message + tries)
+        delay = self.policy.delay(attempt, failure.response)
+        self.notify(f"{prefix}{failure.message}; retrying in {delay:.1f} s ({attempt + 1} of {retries})")
+        self.policy.sleep(delay)
+
+    def _send(self, method: str, url: str, credentials: Credentials | None, **kwargs: Any) -> httpx2.Response:
+        """One request; the password is revealed only for it, and httpx2's errors pass through. `-v` shows each
+        request's method, URL and status; `-vv` also the body of a failure, without secrets."""
+        started = time.monotonic()
+        if credentials is None:
+            response = self.client.request(method, url, **kwargs)
+        else:
+            auth = httpx2.BasicAuth(credentials.username, credentials.password.reveal())
+            try:
+                response = self.client.request(method, url, auth=auth, **kwargs)
+            finally:
+                del auth  # no revealed secret lingers in this frame's locals for a debug traceback
+        if self.verbosity >= 1:
+            self.debug(f"{method} {redact_url(url)} -> {response.status_code} ({time.monotonic() - started:.2f} s)")
+        if self.verbosity >= 2 and response.status_code >= 400:  # noqa: PLR2004
+            self.debug(f"  {response.status_code} body: {self.redact(response.text[:MAX_BODY_SHOWN])}")
+        return response
+
+    def _network_message(self, url: str, error: httpx2.HTTPError) -> str:
+        if isinstance(error, httpx2.TimeoutException):
+            return silence(url, self.timeout)
+        return network_failure(url, error, self.redact)
+
+    def describe(self, response: httpx2.Response) -> str:
+        """`403 Forbidden: <the server's own words>`."""
+        return describe(response, self.redact)
+
+
+def _same_origin(left: str, right: str) -> bool:
+    a, b = urlsplit(left), urlsplit(right)
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
