@@ -119,12 +119,8 @@ class IndexClient:
         try:
             response = self._get_simple(url, None, retry=retry)
             is_devpi = facts.is_devpi or "x-devpi-server-version" in response.headers
-            if (
-                response.status_code == 404
-                and is_devpi
-                and not facts.is_devpi
-                and not self.repository.simple_url_configured
-            ):  # noqa: PLR2004
+            devpi_found_now = is_devpi and not facts.is_devpi and not self.repository.simple_url_configured
+            if devpi_found_now and response.status_code == httpx2.codes.NOT_FOUND:
                 facts = IndexFacts(self.repository.url.rstrip("/") + "/+simple/", is_devpi=True)
                 url = facts.project_url(project)
                 response = self._get_simple(url, None, retry=retry)
@@ -135,9 +131,9 @@ class IndexClient:
                     response = self._get_simple(url, found, retry=retry)
         except PublishError as e:
             return Holdings({}, facts, str(e))
-        if response.status_code == 404 or response.is_redirect:  # noqa: PLR2004 -- a redirect: another host
+        if response.status_code == httpx2.codes.NOT_FOUND or response.is_redirect:  # a redirect: another host
             return Holdings({}, facts)  # (pypiserver's fallback to pypi.org for projects it lacks)
-        if response.status_code != 200:  # noqa: PLR2004
+        if response.status_code != httpx2.codes.OK:
             problem = f"could not check {redact_url(url)} for files already there: {self.describe(response)}"
             return Holdings({}, facts, problem)
         try:
@@ -205,8 +201,8 @@ class IndexClient:
     ) -> Status:
         if response.status_code in {200, 201}:
             return Status.UPLOADED
-        if response.status_code == 409 or (  # noqa: PLR2004
-            response.status_code == 400 and "already exists" in extract_message(response).lower()  # noqa: PLR2004
+        if response.status_code == httpx2.codes.CONFLICT or (
+            response.status_code == httpx2.codes.BAD_REQUEST and "already exists" in extract_message(response).lower()
         ):
             files = self.existing_files(artifact.project, lambda: credentials, facts).files
             if files.get(artifact.name) == artifact.sha256:
@@ -271,7 +267,7 @@ class IndexClient:
                 del auth  # no revealed secret lingers in this frame's locals for a debug traceback
         if self.verbosity >= 1:
             self.debug(f"{method} {redact_url(url)} -> {response.status_code} ({time.monotonic() - started:.2f} s)")
-        if self.verbosity >= 2 and response.status_code >= 400:  # noqa: PLR2004
+        if self.verbosity >= 2 and response.is_error:  # noqa: PLR2004 -- -vv
             self.debug(f"  {response.status_code} body: {self.redact(response.text[:MAX_BODY_SHOWN])}")
         return response
 
