@@ -15,16 +15,24 @@ Workloads:
 from __future__ import annotations
 
 import argparse
+import compileall
+import io
 import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from uv import find_uv_bin
+
+import hatch_custom_index
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -70,9 +78,6 @@ def make_wheel(directory: Path, version: str, tag: str, size: int) -> Path:
 
 
 def make_sdist(directory: Path, version: str, size: int) -> Path:
-    import io
-    import tarfile
-
     stem = f"{PROJECT.replace('-', '_')}-{version}"
     path = directory / f"{stem}.tar.gz"
     with tarfile.open(path, "w:gz", compresslevel=1) as sdist:
@@ -109,8 +114,6 @@ def command(tool: str, url: str, files: list[Path], simple_url: str | None) -> l
         options = ["--non-interactive", "--disable-progress-bar"]
         return [sys.executable, "-m", "twine", "upload", *options, "--repository-url", url, "-u", USER, "-p", PASSWORD, *paths]  # fmt: skip
     if tool == "uv":
-        from uv import find_uv_bin
-
         check = ["--check-url", simple_url] if simple_url else []
         return [find_uv_bin(), "publish", "--publish-url", url, "--username", USER, "--password", PASSWORD, *check, *paths]  # fmt: skip
     raise ValueError(tool)
@@ -296,16 +299,10 @@ def main() -> int:
 def compile_plugin() -> None:
     """Byte-compile the plugin as installing its wheel does: an editable install under PYTHONDONTWRITEBYTECODE would
     otherwise compile it on every run, a cost no user pays and no peer is charged."""
-    import compileall
-
-    import hatch_custom_index
-
     compileall.compile_dir(Path(hatch_custom_index.__file__).parent, quiet=1)
 
 
 def machine() -> str:
-    import platform
-
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hatchling.builders.sdist import SdistBuilder
+from hatchling.builders.wheel import WheelBuilder
+
 PYPROJECT = """\
 [build-system]
 requires = ["hatchling"]
@@ -42,9 +45,6 @@ def make_project(root: Path, name: str, version: str = "1.0.0", extra: str = "",
 
 def build(root: Path, targets: tuple[str, ...] = ("sdist", "wheel"), directory: Path | None = None) -> list[Path]:
     """Build the project with hatchling in this process; the artifacts go to `directory` (default `root/dist`)."""
-    from hatchling.builders.sdist import SdistBuilder
-    from hatchling.builders.wheel import WheelBuilder
-
     out = directory or root / "dist"
     builders = {"sdist": SdistBuilder, "wheel": WheelBuilder}
     return [Path(artifact) for target in targets for artifact in builders[target](str(root)).build(directory=str(out))]

@@ -17,6 +17,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from passlib.apache import HtpasswdFile
+
 HOST = "127.0.0.1"
 
 
@@ -82,8 +84,6 @@ class PypiServer(Server):
     """pypiserver with htpasswd users; the upload URL is the root, the simple API `/simple/`."""
 
     def __init__(self, directory: Path, users: dict[str, str]) -> None:
-        from passlib.apache import HtpasswdFile
-
         self.packages = directory / "packages"
         self.packages.mkdir(parents=True, exist_ok=True)
         htpasswd = HtpasswdFile(str(directory / "htpasswd"), new=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hatch_custom_index.hatch_flags import FLAGS
-from hatch_custom_index.settings import HATCH_INDEX_OPTIONS, OPTIONS
+from hatch_custom_index.settings import CLI, HATCH, HATCH_INDEX_OPTIONS, OPTIONS, PROJECT, REPO
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
 
@@ -29,8 +29,6 @@ def test_every_option_has_a_reference_row_with_its_environment_variable():
 
 
 def test_the_reference_says_where_each_option_may_be_given():
-    from hatch_custom_index.settings import CLI, HATCH, PROJECT, REPO
-
     def cell(option, scope):
         if scope in option.where:
             return "yes"

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import json
 import os
+import tarfile
 import threading
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from packaging.metadata import parse_email
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    canonicalize_version,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from hatch_custom_index.attestations import find_attestations, load_attestations
 from hatch_custom_index.digests import SHA256, file_sha256
 from hatch_custom_index.errors import ArtifactError, PublishError, reason
 
@@ -111,18 +126,6 @@ def find_artifacts(paths: Iterable[str], root: Path, passed_over: list[Path] | N
     return list(found)
 
 
-def find_attestations(artifact: Path) -> list[Path]:
-    """The attestation files of an artifact: `<artifact file name>.<kind>.attestation` in its directory."""
-    prefix, suffix = f"{artifact.name}.", ".attestation"
-    with os.scandir(artifact.parent) as entries:
-        return sorted(
-            Path(entry.path)
-            for entry in entries
-            if entry.name.startswith(prefix) and entry.name.endswith(suffix)
-            and len(entry.name) >= len(prefix) + len(suffix) and entry.is_file()
-        )  # fmt: skip
-
-
 def _walk(directory: Path) -> Iterator[Path]:
     seen: set[tuple[int, int]] = set()
     for current, dirnames, filenames in os.walk(directory, followlinks=True):
@@ -145,8 +148,6 @@ def is_publishable(filename: str) -> bool:
 
 def read_artifact(path: Path) -> Artifact:
     """Read one file's metadata and check it against its name; any problem is a PublishError naming the file."""
-    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
-
     try:
         if path.name.endswith(WHEEL_SUFFIX):
             name, version, _, tags = parse_wheel_filename(path.name)
@@ -166,8 +167,6 @@ def read_artifact(path: Path) -> Artifact:
 
 
 def _read_wheel_metadata(path: Path, name: str, version: str) -> bytes:
-    from packaging.utils import canonicalize_name, canonicalize_version
-
     wanted = (canonicalize_name(name), canonicalize_version(version))
 
     def is_metadata(parts: list[str]) -> bool:
@@ -199,9 +198,6 @@ def _read_sdist_metadata(path: Path) -> bytes:
 
 def _read_tar_member(path: Path, wanted: Callable[[list[str]], bool]) -> bytes | None:
     """Like `_read_zip_member` for a .tar.gz, read to the end: an archive cut off after the member is still broken."""
-    import tarfile
-    import zlib
-
     found: bytes | None = None
     try:
         with tarfile.open(path, mode="r:gz") as archive:
@@ -218,8 +214,6 @@ def _read_tar_member(path: Path, wanted: Callable[[list[str]], bool]) -> bytes |
 
 def _read_zip_member(path: Path, wanted: Callable[[list[str]], bool], kind: str) -> bytes | None:
     """The first member whose path parts are `wanted`, read with a bound; None when there is none."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as archive:
             for entry in archive.infolist():
@@ -242,8 +236,6 @@ def _bounded_read(stream: Any, path: Path, member: str) -> bytes:
 
 def parse_metadata(raw: bytes, path: Path) -> dict[str, Any]:
     """Core metadata as packaging's raw fields, checked for what an index requires."""
-    from packaging.metadata import parse_email
-
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -267,9 +259,6 @@ def parse_metadata(raw: bytes, path: Path) -> dict[str, Any]:
 
 
 def _check_identity(metadata: dict[str, Any], name: str, version: str, path: Path) -> None:
-    from packaging.utils import canonicalize_name
-    from packaging.version import InvalidVersion, Version
-
     if canonicalize_name(metadata["name"]) != canonicalize_name(name):
         message = f"{path}: the metadata names the project {metadata['name']!r}, but the file name says {name!r}"
         raise ArtifactError(message)
@@ -313,8 +302,6 @@ def read_batch(paths: list[Path], *, attestations: bool = True) -> list[Artifact
         try:
             artifact = read_artifact(path)
             if attestations and find_attestations(path):
-                from hatch_custom_index.attestations import load_attestations
-
                 artifact.attestations = load_attestations(path, artifact.sha256)
         except PublishError as e:
             problems.append(str(e))

@@ -9,16 +9,26 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import TYPE_CHECKING, Any
+import os
+from pathlib import Path
+from typing import Any
 
-from hatch_custom_index.artifacts import find_attestations
 from hatch_custom_index.errors import ArtifactError
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 MAX_ATTESTATION_BYTES = 1024 * 1024
 IN_TOTO_STATEMENT = "https://in-toto.io/Statement/v1"
+
+
+def find_attestations(artifact: Path) -> list[Path]:
+    """The attestation files of an artifact: `<artifact file name>.<kind>.attestation` in its directory."""
+    prefix, suffix = f"{artifact.name}.", ".attestation"
+    with os.scandir(artifact.parent) as entries:
+        return sorted(
+            Path(entry.path)
+            for entry in entries
+            if entry.name.startswith(prefix) and entry.name.endswith(suffix)
+            and len(entry.name) >= len(prefix) + len(suffix) and entry.is_file()
+        )  # fmt: skip
 
 
 def load_attestations(artifact: Path, sha256: str) -> list[dict[str, Any]]:

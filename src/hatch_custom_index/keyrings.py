@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import keyring
+
 from hatch_custom_index.errors import Secret, scrub
+from hatch_custom_index.urls import spellings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -14,8 +17,7 @@ class Keyring:
     """Look-ups under the repository URL, tried with and without its trailing slash."""
 
     def __init__(self, url: str, warn: Callable[[str], None]) -> None:
-        stripped = url.rstrip("/")
-        self.services = list(dict.fromkeys([url, stripped + "/", stripped]))
+        self.services = spellings(url)
         self.service = url
         self._warn = warn
         self._broken = False
@@ -40,8 +42,6 @@ class Keyring:
         if self._broken:
             return False if saving else None
         try:
-            import keyring
-
             return getattr(keyring, name)(service, username, *(value.reveal() for value in secret))
         except Exception as e:  # noqa: BLE001 -- any backend failure must leave the publish going
             self._broken = True

@@ -11,6 +11,16 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
 from hatch_custom_index.outcome import count
 
 if TYPE_CHECKING:
@@ -30,16 +40,6 @@ class LiveProgress:
     """Thread-safe: the upload threads report bytes, the main thread prints the finished lines."""
 
     def __init__(self, artifacts: list[Artifact]) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-            TransferSpeedColumn,
-        )
-
         self.console = Console(stderr=True, highlight=False)
         self._progress = Progress(
             TextColumn("{task.description}"),

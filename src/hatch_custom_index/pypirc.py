@@ -5,15 +5,14 @@ Parsed without interpolation (a `%` in a password is just a character); no error
 
 from __future__ import annotations
 
+import configparser
 from dataclasses import dataclass
 from pathlib import Path
 
 from hatch_custom_index.errors import PublishError, Secret
+from hatch_custom_index.urls import PYPI_UPLOAD_URL, TESTPYPI_UPLOAD_URL, same_url
 
-DEFAULT_REPOSITORIES = {
-    "pypi": "https://upload.pypi.org/legacy/",
-    "testpypi": "https://test.pypi.org/legacy/",
-}
+DEFAULT_REPOSITORIES = {"pypi": PYPI_UPLOAD_URL, "testpypi": TESTPYPI_UPLOAD_URL}
 # Hatch's reserved repository names and the .pypirc sections that mean the same index.
 SECTION_FOR_REPO = {"main": "pypi", "test": "testpypi"}
 
@@ -38,12 +37,10 @@ class Pypirc:
         if repo_name is not None:
             entry = self.entries.get(SECTION_FOR_REPO.get(repo_name, repo_name))
             # A section of that name for another URL is another index: its credentials must not go to this one.
-            if entry is not None and (not entry.repository or entry.repository.rstrip("/") == url.rstrip("/")):
+            if entry is not None and (not entry.repository or same_url(entry.repository, url)):
                 return entry
-        wanted = url.rstrip("/")
         return next(
-            (entry for entry in self.entries.values() if entry.repository and entry.repository.rstrip("/") == wanted),
-            None,
+            (entry for entry in self.entries.values() if entry.repository and same_url(entry.repository, url)), None
         )
 
     def urls(self) -> dict[str, str]:
@@ -70,8 +67,6 @@ def load_pypirc(path: Path) -> Pypirc | None:
     except OSError as e:
         message = f"{path} cannot be read ({e.strerror or type(e).__name__})"
         raise PublishError(message) from None
-
-    import configparser
 
     parser = configparser.RawConfigParser(strict=True)
     try:

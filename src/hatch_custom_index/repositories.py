@@ -6,15 +6,9 @@ from dataclasses import dataclass
 
 from hatch_custom_index.errors import ConfigurationError, redact_url
 from hatch_custom_index.settings import DEFAULT_SOURCE, OPTIONS, Layer, Settings, Value, check_url
+from hatch_custom_index.urls import PYPI_UPLOAD_URL, TESTPYPI_UPLOAD_URL, child, public_index, same_url
 
-PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
-TESTPYPI_UPLOAD_URL = "https://test.pypi.org/legacy/"
 RESERVED = {"main": PYPI_UPLOAD_URL, "test": TESTPYPI_UPLOAD_URL}
-# Upload URL (without trailing slash) -> (simple API, project page) of the public indexes.
-PUBLIC_INDEXES = {
-    PYPI_UPLOAD_URL.rstrip("/"): ("https://pypi.org/simple/", "https://pypi.org/project/"),
-    TESTPYPI_UPLOAD_URL.rstrip("/"): ("https://test.pypi.org/simple/", "https://test.pypi.org/project/"),
-}
 
 
 @dataclass(frozen=True)
@@ -39,28 +33,24 @@ class Repository:
         """The simple API's root: the `simple-url` option, else derived from the upload URL."""
         configured = self.settings.simple_url
         if configured:
-            return configured.rstrip("/") + "/"
-        public = PUBLIC_INDEXES.get(self.url.rstrip("/"))
+            return child(configured, "")
+        public = public_index(self.url)
         if public:
             return public[0]
         # pypiserver, Artifactory, Nexus and GitLab serve the simple API under the upload URL; devpi's `+simple/` is
         # found by the existence check when the server says it is devpi.
-        return self.url.rstrip("/") + "/simple/"
+        return child(self.url, "simple/")
 
     @property
     def simple_url_configured(self) -> bool:
-        return bool(self.settings.simple_url) or self.url.rstrip("/") in PUBLIC_INDEXES
+        return bool(self.settings.simple_url) or public_index(self.url) is not None
 
     def release_url(self, project: str, version: str, simple_url: str) -> str:
         """The page a person opens to see the release: PyPI's project page, else the simple API's project page."""
-        public = PUBLIC_INDEXES.get(self.url.rstrip("/"))
+        public = public_index(self.url)
         if public and not self.settings.simple_url:
             return f"{public[1]}{project}/{version}/"
         return f"{simple_url}{project}/"
-
-
-def same_url(left: str, right: str) -> bool:
-    return left.rstrip("/") == right.rstrip("/")
 
 
 def select_repository(

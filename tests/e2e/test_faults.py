@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import ssl
 import time
+import zipfile
 
 import pytest
 import trustme
@@ -332,8 +333,6 @@ def test_ctrl_c_during_the_first_upload_of_a_release_stops_cleanly(sandbox, ware
 
 
 def write_wheel(path, entries: dict[str, bytes]) -> None:
-    import zipfile
-
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries.items():
             archive.writestr(name, data)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib.metadata import entry_points
+
+from hatch_custom_index.hooks import hatch_register_publisher
 
 HEAVY = ("httpx2", "keyring", "packaging.metadata", "id", "hatch_custom_index.publisher", "hatch_custom_index.index")
 
@@ -15,14 +18,10 @@ def test_importing_the_hooks_loads_nothing_heavy():
 
 
 def test_the_hook_registers_the_custom_index_publisher():
-    from hatch_custom_index.hooks import hatch_register_publisher
-
     publisher = hatch_register_publisher()
     assert publisher.PLUGIN_NAME == "custom-index"
 
 
 def test_hatch_finds_the_plugin_through_its_entry_point():
-    from importlib.metadata import entry_points
-
     (entry,) = [entry for entry in entry_points(group="hatch") if entry.name == "custom-index"]
     assert entry.value == "hatch_custom_index.hooks"

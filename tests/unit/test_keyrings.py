@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypeVar
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from keyring.backends.fail import Keyring as FailKeyring
 from keyring.credentials import SimpleCredential
 from keyring.errors import KeyringError, NoKeyringError, PasswordSetError
 
@@ -196,8 +197,6 @@ def test_raising_backend_warns_once_and_finds_nothing(error: type[KeyringError])
 
 
 def test_real_fail_backend_is_one_warning() -> None:
-    from keyring.backends.fail import Keyring as FailKeyring
-
     use_backend(FailKeyring())
     warnings = Warnings()
     ring = Keyring(URL, warnings)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx2
 
@@ -26,6 +26,7 @@ from hatch_custom_index.model import Credentials, Status
 from hatch_custom_index.multipart import UploadBody
 from hatch_custom_index.plan import different_file
 from hatch_custom_index.transport import ssl_context
+from hatch_custom_index.urls import child, same_origin
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -121,11 +122,11 @@ class IndexClient:
             is_devpi = facts.is_devpi or "x-devpi-server-version" in response.headers
             devpi_found_now = is_devpi and not facts.is_devpi and not self.repository.simple_url_configured
             if devpi_found_now and response.status_code == httpx2.codes.NOT_FOUND:
-                facts = IndexFacts(self.repository.url.rstrip("/") + "/+simple/", is_devpi=True)
+                facts = IndexFacts(child(self.repository.url, "+simple/"), is_devpi=True)
                 url = facts.project_url(project)
                 response = self._get_simple(url, None, retry=retry)
             facts = IndexFacts(facts.simple_url, is_devpi)
-            if response.status_code in {401, 403} and _same_origin(url, self.repository.url):
+            if response.status_code in {401, 403} and same_origin(url, self.repository.url):
                 found = credentials()
                 if found is not None:
                     response = self._get_simple(url, found, retry=retry)
@@ -153,7 +154,7 @@ class IndexClient:
             if not response.is_redirect:
                 return response
             target = urljoin(url, response.headers.get("Location", ""))
-            if not _same_origin(target, url):
+            if not same_origin(target, url):
                 return response
             url = target
         return response
@@ -279,8 +280,3 @@ class IndexClient:
     def describe(self, response: httpx2.Response) -> str:
         """`403 Forbidden: <the server's own words>`."""
         return describe(response, self.redact)
-
-
-def _same_origin(left: str, right: str) -> bool:
-    a, b = urlsplit(left), urlsplit(right)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
