@@ -83,7 +83,8 @@ def _check(path: Path, name: str, sha256: str) -> tuple[dict[str, Any], str]:
     if not isinstance(statement, dict) or statement.get("_type") != IN_TOTO_STATEMENT:
         message = f"{path}: the envelope's statement is not an in-toto statement ({IN_TOTO_STATEMENT})"
         raise ArtifactError(message)
-    subjects = statement.get("subject") if isinstance(statement.get("subject"), list) else []
+    subject_list = statement.get("subject")
+    subjects: list[Any] = subject_list if isinstance(subject_list, list) else []
     digests = {
         subject.get("name"): (subject.get("digest") or {}).get("sha256")
         for subject in subjects

@@ -11,7 +11,8 @@ import hashlib
 import os
 import queue
 import threading
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -27,7 +28,7 @@ HEX_LENGTH = 64  # both are 256-bit digests: 64 hex characters, so a form's leng
 _DONE = b""
 
 
-def _new(field: str) -> hashlib._Hash:
+def _new(field: str) -> Any:  # hashlib's sha256 or blake2b: update() and hexdigest()
     return hashlib.sha256() if field == SHA256 else hashlib.blake2b(digest_size=32)
 
 
@@ -97,6 +98,9 @@ class Sha256Prefetch:
     def _is_wanted(self, artifact: Artifact) -> bool:
         return self._wanted is None or artifact.name in self._wanted
 
+    def _is_unwanted(self, artifact: Artifact) -> bool:
+        return not self._is_wanted(artifact)
+
     def _work(self) -> None:
         while True:
             try:
@@ -106,7 +110,7 @@ class Sha256Prefetch:
             if SHA256 in artifact.digests or not self._is_wanted(artifact):
                 continue
             try:
-                digest = file_sha256(artifact.path, lambda artifact=artifact: not self._is_wanted(artifact))
+                digest = file_sha256(artifact.path, partial(self._is_unwanted, artifact))
             except OSError:
                 continue
             if digest is not None:

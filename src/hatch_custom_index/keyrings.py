@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import keyring
+from keyring.credentials import Credential
 
 from hatch_custom_index.errors import Secret, scrub
 from hatch_custom_index.urls import spellings
@@ -26,12 +27,12 @@ class Keyring:
         """`get_credential` (a backend may supply the username too), then `get_password` when a username is known."""
         for service in self.services:
             found = self._call("get_credential", service, username)
-            if found is not None and found.password:
+            if isinstance(found, Credential) and found.password:
                 return found.username or username or "", Secret(found.password)
         if username:
             for service in self.services:
                 password = self._call("get_password", service, username)
-                if password:
+                if isinstance(password, str) and password:
                     return username, Secret(password)
         return None
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from hatch_custom_index.digests import CHUNK_SIZE, DIGEST_FIELDS, HEX_LENGTH, Digester
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Mapping
     from pathlib import Path
 
 
@@ -26,7 +26,7 @@ class UploadBody:
         fields: list[tuple[str, str]],
         path: Path,
         filename: str,
-        digests: dict[str, str] | None = None,
+        digests: Mapping[str, str] | None = None,
         on_chunk: Callable[[int], None] | None = None,
     ) -> None:
         self.boundary = os.urandom(16).hex()

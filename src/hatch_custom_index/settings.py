@@ -295,7 +295,7 @@ def parse_env(environ: Mapping[str, str]) -> Layer:
     return layer
 
 
-def parse_config(config: Any, label: str, scope: str) -> Layer:
+def parse_config(config: Any, label: str, scope: Scope) -> Layer:
     """Validate a `[publish.custom-index]` table: `scope` is PROJECT or HATCH, `label` names the file for errors."""
     prefix = f"publish.{PLUGIN_NAME}"
     if not isinstance(config, dict):
@@ -312,7 +312,7 @@ def parse_config(config: Any, label: str, scope: str) -> Layer:
     return layer
 
 
-def _parse_repos(raw: Any, where: str, scope: str) -> dict[str, dict[str, Value]]:
+def _parse_repos(raw: Any, where: str, scope: Scope) -> dict[str, dict[str, Value]]:
     if not isinstance(raw, dict):
         message = f"{where}` must be a table of repositories"
         raise ConfigurationError(message)
@@ -395,7 +395,7 @@ def _parse_hatch_index_repos(raw: Any, where: str, ignored: list[str]) -> dict[s
     return repos
 
 
-def _convert_config_value(name: str, raw: Any, where: str, scope: str, config: str) -> Any:
+def _convert_config_value(name: str, raw: Any, where: str, scope: Scope, config: Scope) -> Any:
     option = OPTIONS.get(name)
     if option is not None and option.credential and config == PROJECT:
         message = (
@@ -412,7 +412,7 @@ def _convert_config_value(name: str, raw: Any, where: str, scope: str, config: s
     return convert(option, raw, where)
 
 
-def _known(scope: str) -> str:
+def _known(scope: Scope) -> str:
     names = sorted(name for name, option in OPTIONS.items() if scope in option.where)
     if scope == REPO:
         names = ["url", *names]
