@@ -6,6 +6,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+import traceback
 from typing import TYPE_CHECKING
 
 from hatch_custom_index.errors import PublishError
@@ -115,13 +116,20 @@ class Uploader:
         except PublishError as e:
             self._stop.set()
             return Outcome(artifact, Status.FAILED, str(e), time.monotonic() - started)
-        except Exception as e:  # noqa: BLE001 -- e.g. the connections closed under it by Ctrl-C
+        except Exception as e:  # noqa: BLE001 -- a bug, or the connections closed under it by Ctrl-C: reported
             self._stop.set()
-            return Outcome(artifact, Status.FAILED, type(e).__name__)
+            return Outcome(artifact, Status.FAILED, self._unexpected(e), time.monotonic() - started)
         finally:
             if self.progress is not None:
                 self.progress.finish(artifact)
         return Outcome(artifact, result, seconds=time.monotonic() - started)
+
+    def _unexpected(self, error: Exception) -> str:
+        """An exception nobody expected, with its type and message (its traceback with -v), without secrets."""
+        redact = self.client.redact
+        self.client.debug(redact("".join(traceback.format_exception(error)).rstrip()))
+        detail = redact(str(error))
+        return f"unexpected {type(error).__name__}" + (f": {detail}" if detail else "") + " (-v shows where)"
 
     def _progress_of(self, artifact: Artifact) -> Callable[[int | None], None]:
         progress = self.progress
