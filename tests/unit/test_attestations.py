@@ -64,7 +64,9 @@ def broken_cases() -> list[tuple[str, object, str]]:
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("content", "reason"), [case[1:] for case in broken_cases()], ids=[c[0] for c in broken_cases()])
+@pytest.mark.parametrize(
+    ("content", "reason"), [case[1:] for case in broken_cases()], ids=[c[0] for c in broken_cases()]
+)
 def test_a_broken_attestation_is_refused_naming_the_file(sdist: Path, content: object, reason: str) -> None:
     path = sdist.parent / f"{SDIST}.publish.attestation"
     path.write_bytes(content if isinstance(content, bytes) else json.dumps(content).encode())

@@ -51,7 +51,7 @@ def test_an_unreadable_ca_bundle_and_client_certificate_are_named(tmp_path) -> N
 
 
 def test_credentials_never_cross_a_network_in_plain_http() -> None:
-    with pytest.raises(ConfigurationError, match="plain http:// to pkgs.example, another machine"):
+    with pytest.raises(ConfigurationError, match=r"plain http:// to pkgs\.example, another machine"):
         require_safe_transport(repository(repo="http://pkgs.example/upload/"))
     require_safe_transport(repository(repo="http://pkgs.example/upload/", **{"allow-insecure-http": "true"}))
     require_safe_transport(repository(repo="http://localhost:8080/"))
