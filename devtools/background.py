@@ -30,7 +30,8 @@ class BackgroundServer:
         self._server = server
         self._server.daemon_threads = True
         self.port: int = server.server_address[1]
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # A short poll: `stop()` waits for it, once per test that starts a server.
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def stop(self) -> None:
         self._server.shutdown()

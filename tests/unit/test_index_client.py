@@ -1,0 +1,171 @@
+"""The index client against a real HTTP index on 127.0.0.1 (the Warehouse stand-in) with faults made on purpose: each
+retry rule, the recovery by hash, and the failures that are final. Waits are recorded, never slept."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from devtools.warehouse import Fault, WarehouseServer
+from hatch_custom_index.artifacts import Artifact, read_artifact
+from hatch_custom_index.errors import IndexRefusedError, IndexUnreachableError, Redactor, Secret
+from hatch_custom_index.index import IndexClient, IndexFacts
+from hatch_custom_index.index.retry import RetryPolicy
+from hatch_custom_index.model import Credentials, Status
+from hatch_custom_index.repositories import select_repository
+from hatch_custom_index.settings import HATCH, PROJECT, parse_cli, parse_config, parse_env
+from tests.unit.builders import build
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+TOKEN = "pypi-AgEIcHlwaS5vcmcCJGE4ZjY1MzI5LTAxMjMtNDU2Ny04OWFiLWNkZWYwMTIzNDU2Nw"
+CREDENTIALS = Credentials("__token__", Secret(TOKEN))
+
+
+class Index:
+    """A client of the stand-in index, with the waits it would have slept and the notices it gave."""
+
+    def __init__(self, server: WarehouseServer, retries: int = 3) -> None:
+        cli = {"repo": server.upload_url, "simple-url": server.simple_url, "timeout": "5"}
+        project, hatch = parse_config({}, "project", PROJECT), parse_config({}, "hatch", HATCH)
+        self.repository = select_repository(parse_cli(cli), parse_env({}), project, hatch)
+        self.waits: list[float] = []
+        self.notices: list[str] = []
+        policy = RetryPolicy(retries, sleep=self.waits.append, jitter=lambda: 1.0)
+        self.redact = Redactor()
+        self.redact.add(CREDENTIALS.password)
+        self.client = IndexClient(self.repository, redact=self.redact, notify=self.notices.append, policy=policy)
+        self.facts = IndexFacts(server.simple_url)
+
+    def upload(self, artifact: Artifact) -> Status:
+        return self.client.upload(artifact, CREDENTIALS, self.facts)
+
+
+@pytest.fixture
+def server():
+    with WarehouseServer(TOKEN) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    built, _ = build(root / "src", root / "dist")
+    return built
+
+
+def test_server_errors_are_retried_with_backoff_until_the_upload_lands(server, wheel) -> None:
+    server.state.faults += [Fault.status(503), Fault.status(502)]
+    index = Index(server)
+
+    assert index.upload(read_artifact(wheel)) is Status.UPLOADED
+    assert index.waits == [0.5, 1.0]
+    assert [upload.filename for upload in server.state.uploads] == [wheel.name]
+    assert index.notices[0].startswith(
+        f"{wheel.name}: 503 Service Unavailable: Injected 503; retrying in 0.5 s (1 of 3)"
+    )
+
+
+def test_when_the_tries_run_out_the_last_answer_is_the_error(server, wheel) -> None:
+    server.state.faults += [Fault.status(503)] * 4
+    index = Index(server)
+
+    with pytest.raises(IndexRefusedError, match=r"503 Service Unavailable: Injected 503 \(tried 4 times\)"):
+        index.upload(read_artifact(wheel))
+    assert index.waits == [0.5, 1.0, 2.0]
+    assert server.state.uploads == []
+
+
+def test_retry_after_is_honoured_without_waiting_for_it(server, wheel) -> None:
+    server.state.faults += [Fault.status(429, retry_after=7)]
+    index = Index(server)
+
+    assert index.upload(read_artifact(wheel)) is Status.UPLOADED
+    assert index.waits == [7.0]
+
+
+def test_a_connection_reset_mid_body_is_retried(server, wheel) -> None:
+    server.state.faults.append(Fault("reset"))
+    index = Index(server)
+
+    assert index.upload(read_artifact(wheel)) is Status.UPLOADED
+    assert len(index.waits) == 1
+
+
+def test_a_lost_answer_is_recovered_by_hash_without_sending_again(server, wheel) -> None:
+    server.state.faults.append(Fault("store-then-drop"))
+    index = Index(server)
+
+    assert index.upload(read_artifact(wheel)) is Status.UPLOADED
+    assert len(server.state.uploads) == 1
+    assert index.waits == []  # the index said it holds the very file: nothing to wait for
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "words"),
+    [
+        (Fault.status(400), 400, "400 Bad Request: Injected 400"),
+        (Fault("no-content"), 204, "204 No Content"),
+        (Fault("login-redirect"), 302, "answered the upload with a redirect to"),
+    ],
+    ids=["client error", "no content", "login redirect"],
+)
+def test_final_answers_are_not_retried(server, wheel, fault: Fault, status: int, words: str) -> None:
+    server.state.faults.append(fault)
+    index = Index(server)
+
+    with pytest.raises(IndexRefusedError, match=words) as caught:
+        index.upload(read_artifact(wheel))
+    assert caught.value.status == status
+    assert index.waits == []
+
+
+def test_a_refused_token_says_whose_and_never_shows_it(server, wheel) -> None:
+    index = Index(server)
+    wrong = Credentials("__token__", Secret("pypi-wrong-token-0123456789abcdef"))
+
+    with pytest.raises(IndexRefusedError) as caught:
+        index.client.upload(read_artifact(wheel), wrong, index.facts)
+
+    assert caught.value.status == 403
+    assert "the index refused the credentials of user '__token__'" in str(caught.value)
+    assert "pypi-wrong-token" not in str(caught.value)
+
+
+def test_a_file_already_there_is_told_apart_from_a_different_one(server, wheel) -> None:
+    index = Index(server)
+    artifact = read_artifact(wheel)
+    assert index.upload(artifact) is Status.UPLOADED
+
+    holdings = index.client.existing_files(artifact.project, lambda: None, index.facts)
+
+    assert holdings.files == {wheel.name: artifact.sha256}
+    assert holdings.problem is None
+    assert index.client.holds(artifact, CREDENTIALS, index.facts)
+
+
+def test_an_existence_check_that_keeps_failing_is_a_problem_not_an_exception(server) -> None:
+    server.state.get_faults += [Fault.status(500)] * 2
+    index = Index(server, retries=1)
+
+    holdings = index.client.existing_files("demo-pkg", lambda: None, index.facts)
+
+    assert holdings.files == {}
+    assert holdings.problem == (
+        f"could not check {server.simple_url}demo-pkg/ for files already there: 500 Internal Server Error: Injected "
+        "failure"
+    )
+    assert index.waits == [0.5]
+
+
+def test_a_closed_port_is_unreachable_after_the_retries(server) -> None:
+    index = Index(server, retries=2)
+    closed = server.origin.rsplit(":", 1)[0] + ":9"
+
+    with pytest.raises(
+        IndexUnreachableError, match=r"could not reach http://127\.0\.0\.1:9/simple/: .* \(tried 3 times\)"
+    ):
+        index.client.request("GET", f"{closed}/simple/")
+    assert index.waits == [0.5, 1.0]
