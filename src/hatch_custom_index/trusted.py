@@ -167,7 +167,11 @@ class TrustedPublishing:
             return MintedToken(secret, expires, ci_provider() or "CI")
         errors = [error for error in body.get("errors", []) if isinstance(error, dict)]
         if any(error.get("code") == "invalid-reuse-token" for error in errors):
-            raise ReusedIdentityTokenError(details_of(errors))
+            message = (
+                f"trusted publishing: {redact_url(url)} refused the identity token as one already used "
+                f"({details_of(errors)}); each identity token mints once, and a fresh one was refused too"
+            )
+            raise ReusedIdentityTokenError(message)
         details = details_of(errors)
         claims = ", ".join(f"{key}={value!r}" for key, value in _claims(identity).items() if key in SHOWN_CLAIMS)
         message = (
