@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hatch_custom_index.errors import ConfigurationError, redact_url
-from hatch_custom_index.settings import DEFAULT_SOURCE, OPTIONS, Layer, Settings, Value, check_url
+from hatch_custom_index.settings import OPTIONS, Layer, Settings, Value, check_url
 from hatch_custom_index.urls import PYPI_UPLOAD_URL, TESTPYPI_UPLOAD_URL, child, public_index, same_url
 
 RESERVED = {"main": PYPI_UPLOAD_URL, "test": TESTPYPI_UPLOAD_URL}
@@ -119,7 +119,8 @@ def select_repository(
         found = _first(option.name, credential_scopes if option.credential else scopes)
         if found is not None:
             values[option.name] = found
-    values["repo"] = Value(target, chosen.source if chosen else DEFAULT_SOURCE)
+    if chosen is not None:
+        values["repo"] = Value(target, chosen.source)
     tables: tuple[str, ...] = ()
     if not from_project:
         tables = _credential_tables(name, index_applies=index_applies)

@@ -137,20 +137,23 @@ class Settings:
     keyring: bool
     timeout: float
     sources: Mapping[str, str] = field(repr=False, compare=False)  # option name -> where its value came from
+    given: frozenset[str] = field(default=frozenset(), repr=False, compare=False)  # the options not defaulted
 
     @classmethod
     def from_values(cls, values: Mapping[str, Value]) -> Settings:
         """From a value per option (an option missing takes its default)."""
         found = {name: values.get(name) or Value(option.default, DEFAULT_SOURCE) for name, option in OPTIONS.items()}
         fields = {name.replace("-", "_"): value.value for name, value in found.items()}
-        return cls(**fields, sources=MappingProxyType({name: value.source for name, value in found.items()}))
+        sources = MappingProxyType({name: value.source for name, value in found.items()})
+        return cls(**fields, sources=sources, given=frozenset(name for name in OPTIONS if name in values))
 
     def source(self, name: str) -> str:
         """Where the value of option `name` came from: `option `-o jobs``, `the default`, ..."""
         return self.sources[name]
 
     def is_default(self, name: str) -> bool:
-        return self.sources[name] == DEFAULT_SOURCE
+        """Nothing gave option `name`: it has its default (as when devpi's uploads go one at a time)."""
+        return name not in self.given
 
     def value(self, name: str) -> Any:
         return getattr(self, name.replace("-", "_"))
