@@ -73,29 +73,7 @@ def select_repository(
     repos = _known_repos(project, hatch, index)
     chosen = _first("repo", (cli.values, env.values, project.values, hatch.values, index.values))
     target = chosen.value if chosen else OPTIONS["repo"].default
-    where = chosen.source if chosen else "`repo`"
-
-    name: str | None
-    if target in repos:
-        name, url, origin = target, repos[target].value, repos[target].source
-    elif "://" in target or target in (pypirc_urls or {}):
-        url = target if "://" in target else (pypirc_urls or {})[target]
-        check_url(url, where)
-        origin = where if "://" in target else f"the .pypirc section [{target}]"
-        name = next((repo for repo, known in repos.items() if same_url(known.value, url)), None)
-        if name is not None:
-            url, origin = repos[name].value, repos[name].source
-        elif "://" not in target:
-            name = target  # a .pypirc section: its name finds its credentials
-    else:
-        message = (
-            f"{where} names the repository {target!r}, which is not defined; known repositories: "
-            f"{', '.join(sorted(repos))}. Define it in Hatch's config.toml as "
-            f'`[publish.custom-index.repos.{target}]` with `url = "..."`, a .pypirc section with a `repository`, '
-            "or give the full upload URL"
-        )
-        raise ConfigurationError(message)
-
+    name, url, origin = _resolve(target, chosen.source if chosen else "`repo`", repos, pypirc_urls or {})
     if name is not None:
         from_project = name in project.repos and name not in hatch.repos and name not in index.repos
         from_project = from_project and name not in RESERVED
@@ -121,11 +99,34 @@ def select_repository(
             values[option.name] = found
     if chosen is not None:
         values["repo"] = Value(target, chosen.source)
-    tables: tuple[str, ...] = ()
-    if not from_project:
-        tables = _credential_tables(name, index_applies=index_applies)
+    tables = () if from_project else _credential_tables(name, index_applies=index_applies)
     settings = Settings.from_values(values)
     return Repository(name, url, settings, from_project=from_project, origin=origin, credential_tables=tables)
+
+
+def _resolve(
+    target: str, where: str, repos: dict[str, Value], pypirc_urls: dict[str, str]
+) -> tuple[str | None, str, str]:
+    """(name, upload URL, where it was defined) of `repo`: a repository's name, a URL (named when a table has it), or
+    a .pypirc section; anything else is an error naming the known repositories."""
+    if target in repos:
+        return target, repos[target].value, repos[target].source
+    if "://" not in target and target not in pypirc_urls:
+        message = (
+            f"{where} names the repository {target!r}, which is not defined; known repositories: "
+            f"{', '.join(sorted(repos))}. Define it in Hatch's config.toml as "
+            f'`[publish.custom-index.repos.{target}]` with `url = "..."`, a .pypirc section with a `repository`, '
+            "or give the full upload URL"
+        )
+        raise ConfigurationError(message)
+    url = target if "://" in target else pypirc_urls[target]
+    check_url(url, where)
+    named = next((repo for repo, known in repos.items() if same_url(known.value, url)), None)
+    if named is not None:
+        return named, repos[named].value, repos[named].source
+    if "://" in target:
+        return None, url, where
+    return target, url, f"the .pypirc section [{target}]"  # a section's name finds its credentials
 
 
 def _credential_tables(name: str | None, *, index_applies: bool) -> tuple[str, ...]:
