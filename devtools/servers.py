@@ -17,6 +17,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from devtools.environment import clean_env
+
 HOST = "127.0.0.1"
 
 
@@ -99,7 +101,8 @@ class PypiServer(Server):
             *("-P", str(directory / "htpasswd"), "-a", "update", "--disable-fallback", str(self.packages)),
         ]
         with self.log.open("wb") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            env = clean_env(measured=False, HOME=str(directory))
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         wait_until_up(self.simple_url, self.process)
 
     def files(self) -> dict[str, bytes]:
@@ -122,6 +125,7 @@ class DevpiServer(Server):
         server_dir = directory / "server"
         subprocess.run(
             [executable("devpi-init"), "--serverdir", str(server_dir), "--no-root-pypi", "--root-passwd", "root"],
+            env=clean_env(measured=False, HOME=str(directory)),
             check=True,
             capture_output=True,
         )
@@ -133,7 +137,8 @@ class DevpiServer(Server):
             "--offline-mode",
         ]
         with self.log.open("wb") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            env = clean_env(measured=False, HOME=str(directory))
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         wait_until_up(f"{self.root_url}+api", self.process)
         self.user, self.password = user, password
         self._call("PUT", user, {"password": password, "email": f"{user}@example.org"})
