@@ -136,6 +136,8 @@ class DevpiServer(Server):
         command = [
             *(executable("devpi-server"), "--serverdir", str(server_dir), "--host", HOST, "--port", "0"),
             "--offline-mode",
+            # A throwaway secret needs no hardening: with devpi's defaults, deriving its key takes 8 s and 512 MiB.
+            *("--argon2-memory-cost", "8", "--argon2-parallelism", "1", "--argon2-time-cost", "1"),
         ]
         self.port = self._start(command, directory)
         self.root_url = f"http://{HOST}:{self.port}/"
