@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 import subprocess
 import sys
 import uuid
@@ -69,6 +70,12 @@ def secrets_of(args: tuple[str, ...], env: dict[str, str]) -> set[str]:
 def assert_no_secret(output: str, secrets: set[str]) -> None:
     leaked = sorted(secret for secret in secrets if secret in output)
     assert not leaked, f"secrets in the output: {leaked}"
+
+
+def upload_refusal(output: str, repo: str) -> str | None:
+    """The HTTP status ("403 Forbidden") that the closing line `Uploading FILE to REPO failed: STATUS: ...` gives."""
+    found = re.search(rf"^Uploading \S+ to {re.escape(repo)} failed: (\d{{3}} [^:]+): ", output, re.MULTILINE)
+    return found and found[1]
 
 
 @dataclass
