@@ -1,4 +1,4 @@
-"""The environment of every subprocess the tests, the demo and the servers start: an allow-list, never a copy.
+"""The environment of every subprocess the tests start, index servers included: an allow-list, never a copy.
 
 Whatever runs the tests sets variables that would change what `hatch publish` does: a CI's (GITHUB_ACTIONS and its
 step summary, OIDC token URLs, GITLAB_CI...), proxies, keyring, pip, uv and Python settings. Only the names below are
