@@ -1,31 +1,32 @@
 """Real index servers on 127.0.0.1 with ephemeral ports, for the tests, the demo and the benchmark.
 
 pypiserver (htpasswd auth, HTML simple API, 409 on duplicates) and devpi-server (a user with a non-volatile index,
-PEP 691 JSON). Each is started from the environment this code runs in and stopped with its process.
+PEP 691 JSON). Each is started from the environment this code runs in and stopped with its process. Both serve with
+waitress, which binds port 0 itself and says which port it got: no other process can take it in between.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import queue
+import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from passlib.apache import HtpasswdFile
 
+from devtools.environment import clean_env
+
 HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+SERVING = re.compile(rb"Serving on http://127\.0\.0\.1:(\d+)")  # waitress, once it listens
+# For asking our own servers on 127.0.0.1: straight there, whatever proxy the environment names.
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def executable(name: str) -> str:
@@ -40,29 +41,38 @@ def executable(name: str) -> str:
     return found
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            message = f"the server for {url} exited with {process.returncode}"
-            raise RuntimeError(message)
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 -- a loopback URL of our own
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    message = f"the server for {url} did not start within {seconds} s"
-    raise RuntimeError(message)
-
-
 class Server:
     """A server process; a context manager that stops it."""
 
     process: subprocess.Popen | None = None
     log: Path
+
+    def _start(self, command: list[str], home: Path, seconds: float = 60) -> int:
+        """Run `command`, a server told to listen on port 0, with its output copied to `self.log`; the port it got."""
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=clean_env(measured=False, HOME=str(home))
+        )
+        ports: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        threading.Thread(target=self._copy_output, args=(self.process, ports), daemon=True).start()
+        try:
+            port = ports.get(timeout=seconds)
+        except queue.Empty:
+            port = None
+        if port is None:
+            self.stop()
+            message = f"{Path(command[0]).name} did not say which port it listens on within {seconds} s: see {self.log}"
+            raise RuntimeError(message)
+        return port
+
+    def _copy_output(self, process: subprocess.Popen, ports: queue.SimpleQueue[int | None]) -> None:
+        """Copy the server's output to the log until it exits; report the port it listens on, or None at its end."""
+        with self.log.open("wb") as log:
+            for line in process.stdout:
+                log.write(line)
+                log.flush()
+                if match := SERVING.search(line):
+                    ports.put(int(match[1]))
+        ports.put(None)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -90,17 +100,15 @@ class PypiServer(Server):
         for user, password in users.items():
             htpasswd.set_password(user, password)
         htpasswd.save()
-        self.port = free_port()
-        self.url = f"http://{HOST}:{self.port}/"
-        self.simple_url = f"{self.url}simple/"
         self.log = directory / "pypiserver.log"
         command = [
-            *(executable("pypi-server"), "run", "-i", HOST, "-p", str(self.port)),
+            # -v: waitress (pypiserver's first choice when installed) logs the port it listens on.
+            *(executable("pypi-server"), "run", "-v", "-i", HOST, "-p", "0"),
             *("-P", str(directory / "htpasswd"), "-a", "update", "--disable-fallback", str(self.packages)),
         ]
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        wait_until_up(self.simple_url, self.process)
+        self.port = self._start(command, directory)
+        self.url = f"http://{HOST}:{self.port}/"
+        self.simple_url = f"{self.url}simple/"
 
     def files(self) -> dict[str, bytes]:
         """What the server holds: file name -> contents."""
@@ -122,19 +130,19 @@ class DevpiServer(Server):
         server_dir = directory / "server"
         subprocess.run(
             [executable("devpi-init"), "--serverdir", str(server_dir), "--no-root-pypi", "--root-passwd", "root"],
+            env=clean_env(measured=False, HOME=str(directory)),
             check=True,
             capture_output=True,
         )
-        self.port = free_port()
-        self.root_url = f"http://{HOST}:{self.port}/"
         self.log = directory / "devpi.log"
         command = [
-            *(executable("devpi-server"), "--serverdir", str(server_dir), "--host", HOST, "--port", str(self.port)),
+            *(executable("devpi-server"), "--serverdir", str(server_dir), "--host", HOST, "--port", "0"),
             "--offline-mode",
+            # A throwaway secret needs no hardening: with devpi's defaults, deriving its key takes 8 s and 512 MiB.
+            *("--argon2-memory-cost", "8", "--argon2-parallelism", "1", "--argon2-time-cost", "1"),
         ]
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        wait_until_up(f"{self.root_url}+api", self.process)
+        self.port = self._start(command, directory)
+        self.root_url = f"http://{HOST}:{self.port}/"
         self.user, self.password = user, password
         self._call("PUT", user, {"password": password, "email": f"{user}@example.org"})
         token = self._call("POST", "+login", {"user": user, "password": password})["result"]["password"]
@@ -152,7 +160,7 @@ class DevpiServer(Server):
         )
         if getattr(self, "_auth", None):
             request.add_header("X-Devpi-Auth", self._auth)
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with DIRECT.open(request, timeout=30) as response:
             return json.loads(response.read() or b"{}")
 
     def delete_project(self, name: str) -> None:
@@ -167,7 +175,7 @@ class DevpiServer(Server):
         """devpi's JSON view of a project: versions, their metadata and links."""
         request = urllib.request.Request(f"{self.url}{name}", headers={"Accept": "application/json"})  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            with DIRECT.open(request, timeout=30) as response:
                 return json.loads(response.read())["result"]
         except urllib.error.HTTPError as e:
             if e.code == 404:  # noqa: PLR2004
@@ -180,7 +188,7 @@ class DevpiServer(Server):
             f"{self.simple_url}{name}/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            with DIRECT.open(request, timeout=30) as response:
                 page = json.loads(response.read())
         except urllib.error.HTTPError as e:
             if e.code == 404:  # noqa: PLR2004

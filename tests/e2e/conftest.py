@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import os
+import re
 import subprocess
 import sys
 import uuid
@@ -16,6 +16,7 @@ from typing import Any
 import pexpect
 import pytest
 
+from devtools.environment import clean_env
 from devtools.projects import build, make_project
 from devtools.servers import DevpiServer, PypiServer
 from devtools.warehouse import WarehouseServer
@@ -69,6 +70,12 @@ def secrets_of(args: tuple[str, ...], env: dict[str, str]) -> set[str]:
 def assert_no_secret(output: str, secrets: set[str]) -> None:
     leaked = sorted(secret for secret in secrets if secret in output)
     assert not leaked, f"secrets in the output: {leaked}"
+
+
+def upload_refusal(output: str, repo: str) -> str | None:
+    """The HTTP status ("403 Forbidden") that the closing line `Uploading FILE to REPO failed: STATUS: ...` gives."""
+    found = re.search(rf"^Uploading \S+ to {re.escape(repo)} failed: (\d{{3}} [^:]+): ", output, re.MULTILINE)
+    return found and found[1]
 
 
 @dataclass
@@ -186,10 +193,10 @@ class Project:
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Sandbox:
+    """What a run sees is this allow-listed environment, never the caller's (see devtools.environment)."""
     home = tmp_path / "home"
     home.mkdir()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("HATCH_", "PYTHON_KEYRING"))}
-    env.update(
+    env = clean_env(
         HOME=str(home),
         HATCH_CONFIG=str(home / "hatch-config.toml"),
         HATCH_CACHE_DIR=str(home / "hatch-cache"),
@@ -201,6 +208,5 @@ def sandbox(tmp_path: Path) -> Sandbox:
         NO_COLOR="1",
         HATCH_DEBUG="1",  # an unexpected traceback would show frame locals: the redaction sweep must see them
     )
-    env.pop("PYPIRC", None)
     (home / "hatch-config.toml").write_text("")
     return Sandbox(tmp_path, env)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
 import sys
@@ -10,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from devtools.environment import clean_env
+
 pytestmark = pytest.mark.e2e
 
 DEMO = Path(__file__).resolve().parent.parent.parent / "demo" / "publish.py"
 
 
 def test_the_quick_start_demo_publishes_this_project(tmp_path):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("HATCH_")}
-    env.update(HOME=str(tmp_path), PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring", NO_COLOR="1")
+    env = clean_env(HOME=str(tmp_path), PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring", NO_COLOR="1")
 
     result = subprocess.run(
         [sys.executable, str(DEMO)], env=env, capture_output=True, text=True, timeout=300, check=False

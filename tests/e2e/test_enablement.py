@@ -4,13 +4,13 @@ local index), then `hatch publish -p custom-index` (and `HATCH_PUBLISHER=custom-
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from devtools.environment import TRUST_STORE, clean_env
 from devtools.projects import build, make_project
 from devtools.servers import PypiServer
 from tests.e2e.conftest import WAREHOUSE_TOKEN
@@ -37,9 +37,11 @@ def plugin_index(tmp_path_factory: pytest.TempPathFactory):
 def fresh_hatch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new virtual environment with Hatch and nothing of ours."""
     venv = tmp_path_factory.mktemp("venv") / "hatch"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], env=clean_env(), check=True)
     hatch = venv / "bin" / "hatch"
-    installed = run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "hatch"], venv, dict(os.environ))
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "hatch"]
+    # From PyPI: pip's settings are the machine's own (/etc/pip.conf), the trust store is named.
+    installed = run(pip, venv, clean_env(*TRUST_STORE, HOME=str(venv.parent)))
     assert installed.returncode == 0, installed.stderr
     return hatch
 
@@ -53,8 +55,8 @@ def test_a_project_switches_the_plugin_on_with_env_requires(tmp_path, plugin_ind
         '[publish.custom-index]\nrepo = "local"\n\n'
         f'[publish.custom-index.repos.local]\nurl = "{warehouse.upload_url}"\nsimple-url = "{warehouse.simple_url}"\n'
     )
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("HATCH_", "VIRTUAL_ENV", "PIP_"))}
-    env.update(
+    env = clean_env(
+        *TRUST_STORE,  # Hatch installs the plugin's dependencies from PyPI with uv
         HOME=str(home),
         HATCH_CONFIG=str(home / "config.toml"),
         HATCH_DATA_DIR=str(home / "data"),

@@ -164,7 +164,7 @@ def test_the_report_is_written_when_the_publish_fails(sandbox, tmp_path):
     assert result.returncode == 1
     entries = json.loads(report.read_text())["files"]
     assert [entry["status"] for entry in entries] == ["failed", "not attempted"]
-    assert "403" in entries[0]["error"]
+    assert entries[0]["error"].startswith("403 Forbidden: ")
     assert json.loads(report.read_text())["error"].startswith("Uploading ")
     assert wrong not in report.read_text()
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.e2e.conftest import PYPISERVER_USERS as PW
-from tests.e2e.conftest import finish
+from tests.e2e.conftest import finish, upload_refusal
 
 if TYPE_CHECKING:
     import pexpect
@@ -70,7 +70,7 @@ def test_a_typed_username_and_a_wrong_password_save_nothing(sandbox):
     code, output = finish(child)
 
     assert code == 1
-    assert "403" in output
+    assert upload_refusal(output, "local") == "403 Forbidden"
     assert wrong not in output
     assert not sandbox.user_cache.exists()
     assert sandbox.keyring() == {}

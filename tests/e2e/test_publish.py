@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from tests.e2e.conftest import PYPISERVER_USERS, WAREHOUSE_TOKEN
+from tests.e2e.conftest import PYPISERVER_USERS, WAREHOUSE_TOKEN, upload_refusal
 
 pytestmark = pytest.mark.e2e
 
@@ -82,7 +82,7 @@ def test_wrong_password_shows_the_server_answer_and_not_the_password(sandbox, py
     result = project.publish("-o", "repo=local", env={"HATCH_INDEX_AUTH": wrong})
 
     assert result.returncode == 1
-    assert "403" in result.output
+    assert upload_refusal(result.output, "local") == "403 Forbidden"
     assert "... failed" in result.stderr
     assert "Not on the index:" in result.output
     assert wrong not in result.output
@@ -271,7 +271,7 @@ def test_devpi_different_bytes_and_wrong_password(sandbox, devpi):
     other.build()
     denied = other.publish("-o", "repo=devpi", env={"HATCH_INDEX_AUTH": wrong})
     assert denied.returncode == 1
-    assert "401" in denied.output
+    assert upload_refusal(denied.output, "devpi") == "401 Unauthorized"
     assert wrong not in denied.output
     assert devpi.files(other.name) == {}
 
@@ -328,7 +328,7 @@ def test_the_server_message_is_shown_and_a_token_in_it_is_scrubbed(sandbox, ware
     result = project.publish("-o", "repo=warehouse", env={"HATCH_INDEX_AUTH": leaked})
 
     assert result.returncode == 1
-    assert "403" in result.output
+    assert upload_refusal(result.output, "warehouse") == "403 Forbidden"
     assert "Username/Password authentication is no longer supported" in result.output
     assert leaked not in result.output
     assert warehouse.state.uploads == []
