@@ -148,6 +148,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "status":
             self._send(fault.status_code, b"Injected failure", headers=fault.headers)
             return
+        if fault is not None and fault.kind == "stall":  # a silent index: it never answers
+            time.sleep(fault.seconds)
+            self.close_connection = True
+            return
         if path == "/_/oidc/audience":
             publisher = state.trusted_publisher
             if publisher is None:
