@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 from hatch_custom_index.errors import ConfigurationError, Secret
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 PLUGIN_NAME = "custom-index"
 
@@ -309,22 +310,29 @@ def parse_config(config: Any, label: str, scope: Scope) -> Layer:
         name = canonical_key(key)
         where = f"{label} key `{prefix}.{key}`"
         if name == "repos":
-            layer.repos = _parse_repos(raw, f"{label} key `{prefix}.{key}", scope)
+            layer.repos = _parse_repos(
+                raw,
+                f"{label} key `{prefix}.{key}",
+                lambda option, value, where: _convert_config_value(option, value, where, REPO, scope),
+            )
         elif name != "disable":  # Hatch itself reads and checks `disable` before the plugin runs
             _set_once(layer.values, name, Value(_convert_config_value(name, raw, where, scope, scope), where))
     return layer
 
 
-def _parse_repos(raw: Any, where: str, scope: Scope) -> dict[str, dict[str, Value]]:
+def _parse_repos(raw: Any, where: str, convert_key: Callable[[str, Any, str], Any]) -> dict[str, dict[str, Value]]:
+    """A `repos` table: `NAME = "url"`, or `NAME` tables with a `url` (`main`/`test` may leave it out) and other keys,
+    each converted by `convert_key(option name, raw value, where)`; a key it answers `IGNORED` is left out."""
     if not isinstance(raw, dict):
         message = f"{where}` must be a table of repositories"
         raise ConfigurationError(message)
     repos: dict[str, dict[str, Value]] = {}
     for name, table in raw.items():
         repo_where = f"{where}.{name}`"
-        if isinstance(table, str):
-            table = {"url": table}  # noqa: PLW2901 -- the short form `NAME = "url"`
-        elif not isinstance(table, dict):
+        if isinstance(table, str):  # the short form
+            repos[name] = {"url": Value(convert(URL_KEY, table, repo_where), repo_where)}
+            continue
+        if not isinstance(table, dict):
             message = f"{repo_where} must be a URL string or a table with a `url` key"
             raise ConfigurationError(message)
         if "url" not in table and name not in PREDEFINED_REPOSITORIES:
@@ -332,17 +340,18 @@ def _parse_repos(raw: Any, where: str, scope: Scope) -> dict[str, dict[str, Valu
             raise ConfigurationError(message)
         values: dict[str, Value] = {}
         for key, raw_value in table.items():
-            option_name = canonical_key(key)
-            key_where = f"{where}.{name}.{key}`" if key != "url" or not isinstance(raw[name], str) else repo_where
+            option_name, key_where = canonical_key(key), f"{where}.{name}.{key}`"
             if option_name == "url":
                 value = convert(URL_KEY, raw_value, key_where)
             else:
-                value = _convert_config_value(option_name, raw_value, key_where, REPO, scope)
-            _set_once(values, option_name, Value(value, key_where))
+                value = convert_key(option_name, raw_value, key_where)
+            if value is not IGNORED:
+                _set_once(values, option_name, Value(value, key_where))
         repos[name] = values
     return repos
 
 
+IGNORED = object()  # a key of Hatch's own table that this plugin leaves alone
 URL_KEY = Option("url", Kind.URL, None, frozenset({REPO}))  # a repository's upload URL
 
 # Hatch's built-in publisher: its table in config.toml, and the options it reads there (top level and repos tables).
@@ -362,7 +371,7 @@ def parse_hatch_index_config(config: Any, label: str) -> Layer:
         name = canonical_key(key)
         where = f"{label} key `{prefix}.{key}`"
         if name == "repos":
-            layer.repos = _parse_hatch_index_repos(raw, f"{label} key `{prefix}.{key}", layer.ignored)
+            layer.repos = _parse_repos(raw, f"{label} key `{prefix}.{key}", partial(_hatch_index_key, layer.ignored))
         elif name in HATCH_INDEX_OPTIONS:
             option = OPTIONS[name]
             _set_once(layer.values, name, Value(convert(option, raw, where), where))
@@ -371,31 +380,12 @@ def parse_hatch_index_config(config: Any, label: str) -> Layer:
     return layer
 
 
-def _parse_hatch_index_repos(raw: Any, where: str, ignored: list[str]) -> dict[str, dict[str, Value]]:
-    if not isinstance(raw, dict):
-        message = f"{where}` must be a table of repositories"
-        raise ConfigurationError(message)
-    repos: dict[str, dict[str, Value]] = {}
-    for name, table in raw.items():
-        repo_where = f"{where}.{name}`"
-        if isinstance(table, str):
-            repos[name] = {"url": Value(convert(URL_KEY, table, repo_where), repo_where)}
-            continue
-        if not isinstance(table, dict) or ("url" not in table and name not in PREDEFINED_REPOSITORIES):
-            message = f"{repo_where} must be a URL string or a table with a `url` key"
-            raise ConfigurationError(message)
-        values: dict[str, Value] = {}
-        for key, raw_value in table.items():
-            option_name = canonical_key(key)
-            key_where = f"{where}.{name}.{key}`"
-            if option_name == "url":
-                _set_once(values, "url", Value(convert(URL_KEY, raw_value, key_where), key_where))
-            elif option_name in HATCH_INDEX_OPTIONS and option_name != "repo":
-                _set_once(values, option_name, Value(convert(OPTIONS[option_name], raw_value, key_where), key_where))
-            else:
-                ignored.append(key_where)
-        repos[name] = values
-    return repos
+def _hatch_index_key(ignored: list[str], option: str, raw: Any, where: str) -> Any:
+    """A key of a `[publish.index.repos.NAME]` table: one Hatch's publisher reads, or IGNORED (and listed)."""
+    if option in HATCH_INDEX_OPTIONS and option != "repo":
+        return convert(OPTIONS[option], raw, where)
+    ignored.append(where)
+    return IGNORED
 
 
 def _convert_config_value(name: str, raw: Any, where: str, scope: Scope, config: Scope) -> Any:

@@ -467,5 +467,5 @@ def test_keys_hatch_s_publisher_does_not_read_are_left_alone() -> None:
     assert index.ignored == ["cfg key `publish.index.colour`", "cfg key `publish.index.repos.corp.jobs`"]
     with pytest.raises(PublishError, match=r"cfg key `publish.index.repos.corp.user` must be a string"):
         parse_hatch_index_config({"repos": {"corp": {"url": CORP, "user": 3}}}, "cfg")
-    with pytest.raises(PublishError, match=r"`publish.index.repos.corp` must be a URL string or a table"):
+    with pytest.raises(PublishError, match=r"`publish.index.repos.corp` has no `url`"):
         parse_hatch_index_config({"repos": {"corp": {"user": "x"}}}, "cfg")
