@@ -290,6 +290,18 @@ class _Handler(BaseHTTPRequestHandler):
             credentials = base64.b64decode(self.headers.get("Authorization", " ").split(" ", 1)[1] or b"").decode()
             body = json.dumps({"message": f"Bad request from {credentials}; tokens look like pypi-AgEIcHlwaS5vcmcXYZ"})
             self._send(400, body.encode(), "application/json")
+        elif fault.kind == "echo-header":  # a proxy that repeats the request's headers, Basic credentials included
+            body = json.dumps({"message": f"Rejected: Authorization: {self.headers.get('Authorization')}"})
+            self._send(400, body.encode(), "application/json")
+        elif fault.kind == "echo-at-cut":  # the password where a message is cut short (500 characters)
+            _, _, password = (
+                base64.b64decode(self.headers.get("Authorization", " ").split(" ", 1)[1]).decode().partition(":")
+            )
+            body = json.dumps({"message": "x" * 490 + " " + password + " tail"})
+            self._send(400, body.encode(), "application/json")
+        elif fault.kind == "escapes":  # a hostile answer: cursor moves, a forged line, a clipboard write (OSC 52)
+            message = "nope\x1b[2K\r\x1b[32mdist/evil.whl ... success\x1b[0m\x1b]52;c;ZXZpbA==\x07"
+            self._send(400, json.dumps({"message": message}).encode(), "application/json")
         elif fault.kind == "no-content":
             self._send(204)
         elif fault.kind == "login-redirect":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import threading
-from urllib.parse import urlsplit, urlunsplit
+import unicodedata
+from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
 
 REDACTED = "********"
 
@@ -91,12 +93,38 @@ def redact_url(url: str) -> str:
 
 
 def scrub(text: str, secrets: tuple[Secret | str | None, ...] = ()) -> str:
-    """Remove the given secrets, and anything shaped like a PyPI token, from `text`."""
-    for secret in secrets:
-        value = secret.reveal() if isinstance(secret, Secret) else secret
-        if value:
-            text = text.replace(value, REDACTED)
+    """Remove the given secrets in every form they travel in (as they are, URL-encoded, and inside base64 such as an
+    HTTP Basic header's `user:password`), and anything shaped like a PyPI token, from `text`. Scrub before cutting a
+    text short: a secret that a cut would split is then already gone."""
+    values = [value for value in (s.reveal() if isinstance(s, Secret) else s for s in secrets) if value]
+    if values:
+        encoded = [value.encode() for value in values]
+        text = _BASE64_RUN.sub(lambda run: REDACTED if _holds(run.group(), encoded) else run.group(), text)
+        for value in values:
+            for form in sorted({value, quote(value, safe=""), quote_plus(value)}, key=len, reverse=True):
+                text = text.replace(form, REDACTED)
     return _PYPI_TOKEN.sub(REDACTED, text)
+
+
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+
+
+def _holds(run: str, secrets: list[bytes]) -> bool:
+    """Whether the base64 (or base64url) `run` decodes to bytes that contain one of `secrets`."""
+    padded = run + "=" * (-len(run) % 4)
+    try:
+        decoded = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+    except ValueError:
+        return False
+    return any(secret in decoded for secret in secrets)
+
+
+def printable(text: str) -> str:
+    """`text` with control characters and escape sequences (cursor moves, OSC 52 clipboard writes, a forged line) made
+    visible and harmless: each becomes `\\xNN` / `\\uNNNN`; newlines and tabs stay."""
+    return "".join(
+        char if char in "\n\t" or unicodedata.category(char)[0] != "C" else repr(char)[1:-1] for char in text
+    )
 
 
 def reason(error: BaseException) -> str:

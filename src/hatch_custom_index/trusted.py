@@ -16,7 +16,14 @@ from urllib.parse import urlsplit
 
 import id as oidc
 
-from hatch_custom_index.errors import ReusedIdentityTokenError, Secret, TrustedPublishingError, redact_url, scrub
+from hatch_custom_index.errors import (
+    ReusedIdentityTokenError,
+    Secret,
+    TrustedPublishingError,
+    printable,
+    redact_url,
+    scrub,
+)
 from hatch_custom_index.settings import TrustedPublishingMode
 from hatch_custom_index.transport import is_loopback
 
@@ -180,7 +187,7 @@ class TrustedPublishing:
             + (f"\n  The token says: {claims}" if claims else "")
             + "\n  Check the trusted publisher configured for this project on the index against these claims"
         )
-        raise TrustedPublishingError(scrub(message, (identity,)))
+        raise TrustedPublishingError(printable(scrub(message, (identity,))))
 
     def _unavailable(self, reason: str) -> NotMinted:
         if self.mode is TrustedPublishingMode.ALWAYS:

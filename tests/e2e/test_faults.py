@@ -5,6 +5,7 @@ Every scenario publishes with a recognisable token and checks it never reaches t
 
 from __future__ import annotations
 
+import base64
 import signal
 import ssl
 import time
@@ -396,3 +397,41 @@ def test_a_server_that_echoes_the_token_has_it_scrubbed(wheel_project, warehouse
 
     assert result.returncode == 1
     assert "400 Bad Request: Bad request from __token__:********; tokens look like ********" in result.output
+
+
+PLAIN_SECRET = "plain-secret-Xy77-not-token-shaped"  # a password no token pattern catches
+
+
+@pytest.mark.parametrize("verbose", [0, 2], ids=["plain", "-vv"])
+def test_an_index_that_echoes_the_basic_header_never_gets_it_printed(wheel_project, warehouse, verbose):
+    warehouse.state.faults.append(Fault("echo-header"))
+    basic = base64.b64encode(f"__token__:{PLAIN_SECRET}".encode()).decode()
+
+    result = wheel_project.publish("-o", "repo=warehouse", "-a", PLAIN_SECRET, verbose=verbose)
+
+    assert result.returncode == 1
+    assert "Rejected: Authorization: Basic ********" in result.output
+    assert basic not in result.output
+    assert basic[12:24] not in result.output  # not even a part of it
+    assert PLAIN_SECRET not in result.output
+
+
+def test_a_password_where_a_message_is_cut_is_removed_before_the_cut(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault("echo-at-cut"))
+
+    result = wheel_project.publish("-o", "repo=warehouse", "-a", PLAIN_SECRET)
+
+    assert result.returncode == 1
+    assert "x ******** tail" in result.output or "x ********" in result.output
+    assert PLAIN_SECRET[:6] not in result.output  # no first half left by the cut
+
+
+def test_escape_sequences_from_the_index_are_shown_harmless(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault("escapes"))
+
+    result = publish(wheel_project)
+
+    assert result.returncode == 1
+    assert "\x1b" not in result.output
+    assert "\x07" not in result.output
+    assert "nope\\x1b[2K\\r\\x1b[32mdist/evil.whl ... success" in result.output

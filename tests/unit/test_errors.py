@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from hatch_custom_index.errors import REDACTED, Secret, redact_url, scrub
+import base64
+
+from hatch_custom_index.errors import REDACTED, Secret, printable, redact_url, scrub
 
 TOKEN = "pypi-AgEIcHlwaS5vcmcCJGE4ZjY1MzI5LTAxMjM"
 
@@ -62,3 +64,23 @@ def test_scrub_removes_pypi_token_shaped_strings() -> None:
 
 def test_scrub_keeps_ordinary_text() -> None:
     assert scrub("see pypi-docs and pypi-short") == "see pypi-docs and pypi-short"
+
+
+def test_a_secret_is_scrubbed_in_every_form_it_travels_in() -> None:
+    password = "plain-secret/Xy 77"
+    basic = base64.b64encode(f"alice:{password}".encode()).decode()
+    urlsafe = base64.urlsafe_b64encode(f"{password}!".encode()).decode().rstrip("=")
+    text = f"Basic {basic}; token={urlsafe}; url=https://h/?p=plain-secret%2FXy%2077; form=plain-secret%2FXy+77"
+
+    scrubbed = scrub(text, (Secret(password),))
+
+    assert scrubbed == f"Basic {REDACTED}; token={REDACTED}; url=https://h/?p={REDACTED}; form={REDACTED}"
+    assert scrub("authentication and configuration stay", (Secret(password),)) == (
+        "authentication and configuration stay"
+    )
+
+
+def test_control_characters_are_made_visible() -> None:
+    assert printable("ok\x1b[2K\r\x1b]52;c;ZXZpbA==\x07 done\nnext\tcol\u202e") == (
+        "ok\\x1b[2K\\r\\x1b]52;c;ZXZpbA==\\x07 done\nnext\tcol\\u202e"
+    )

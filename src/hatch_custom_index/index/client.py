@@ -17,6 +17,7 @@ from hatch_custom_index.errors import (
     IndexUnreachableError,
     PublishError,
     Redactor,
+    printable,
     redact_url,
 )
 from hatch_custom_index.index.messages import describe, extract_message, network_failure, silence
@@ -269,7 +270,8 @@ class IndexClient:
         if self.verbosity >= 1:
             self.debug(f"{method} {redact_url(url)} -> {response.status_code} ({time.monotonic() - started:.2f} s)")
         if self.verbosity >= 2 and response.is_error:  # noqa: PLR2004 -- -vv
-            self.debug(f"  {response.status_code} body: {self.redact(response.text[:MAX_BODY_SHOWN])}")
+            body = printable(self.redact(response.text))[:MAX_BODY_SHOWN]  # secrets out before the cut
+            self.debug(f"  {response.status_code} body: {body}")
         return response
 
     def _network_message(self, url: str, error: httpx2.HTTPError) -> str:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import httpx2
 
-from hatch_custom_index.errors import redact_url
+from hatch_custom_index.errors import printable, redact_url
 from hatch_custom_index.html_pages import visible_text
 
 if TYPE_CHECKING:
@@ -22,13 +22,13 @@ MAX_MESSAGE_CHARS = 500
 def describe(response: httpx2.Response, redact: Callable[[str], str]) -> str:
     """`403 Forbidden: <the server's own words>`, without any secret."""
     status = f"{response.status_code} {_standard_reason(response.status_code)}".strip()
-    message = redact(extract_message(response))
+    message = extract_message(response, redact)
     return f"{status}: {message}" if message else status
 
 
 def network_failure(url: str, error: Exception, redact: Callable[[str], str]) -> str:
     """`could not reach URL: why`, with where to give a CA bundle when the certificate was not trusted."""
-    reason = redact(str(error) or type(error).__name__)
+    reason = printable(redact(str(error) or type(error).__name__))
     message = f"could not reach {redact_url(url)}: {reason}"
     if "CERTIFICATE_VERIFY_FAILED" in reason or "certificate verify failed" in reason.lower():
         host = urlsplit(url).hostname
@@ -43,8 +43,9 @@ def silence(url: str, timeout: float) -> str:
     return f"{redact_url(url)} did not answer within {timeout:g} s (option `timeout`)"
 
 
-def extract_message(response: httpx2.Response) -> str:
-    """The server's own explanation: JSON `message`/`detail`/`code`, else the text of an HTML or plain body."""
+def extract_message(response: httpx2.Response, redact: Callable[[str], str] = lambda text: text) -> str:
+    """The server's own explanation: JSON `message`/`detail`/`code`, else the text of an HTML or plain body; secrets
+    removed (before it is cut short) and control characters made harmless."""
     try:
         text = response.text
     except Exception:  # noqa: BLE001 -- an undecodable body has no message to show
@@ -61,6 +62,7 @@ def extract_message(response: httpx2.Response) -> str:
     # Warehouse puts its explanation in the reason phrase ("400 File already exists ..."); HTTP/2 has none.
     if reason and reason not in message and not _is_standard_reason(response.status_code, reason):
         message = f"{reason}. {message}".strip(". ") if message else reason
+    message = printable(redact(message))
     if len(message) > MAX_MESSAGE_CHARS:
         message = message[:MAX_MESSAGE_CHARS].rstrip() + " …"
     return message
