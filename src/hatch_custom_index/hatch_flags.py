@@ -15,7 +15,7 @@ import click
 from click.core import ParameterSource
 
 from hatch_custom_index.errors import PublishError
-from hatch_custom_index.settings import OPTIONS, Layer, Value, convert
+from hatch_custom_index.settings import OPTIONS, Layer, Value, convert, note_trimmed
 
 # click's parameter name -> (the plugin's option, the flag as Hatch's help spells it)
 FLAGS: dict[str, tuple[str, str]] = {
@@ -49,13 +49,14 @@ def read_flags(context: Any = None) -> Layer:
             continue  # not given, or taken from its HATCH_INDEX_* variable, which the environment layer reads
         where = f"option `{flag}`"
         layer.values[name] = Value(convert(OPTIONS[name], params[param], where), where)
+        note_trimmed(layer, OPTIONS[name], params[param], where)
     return layer
 
 
 def merge_command_line(flags: Layer, options: Layer) -> Layer:
     """Hatch's flags and `-o` options are one source; the same option given by both with different values is an
     error naming both (a secret's value is never shown)."""
-    merged = Layer(values=dict(options.values))
+    merged = Layer(values=dict(options.values), notes=[*flags.notes, *options.notes])
     for name, flagged in flags.values.items():
         other = options.values.get(name)
         if other is not None and other.value != flagged.value:

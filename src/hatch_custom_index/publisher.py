@@ -151,6 +151,8 @@ class CustomIndexPublisher(PublisherInterface):
         pypirc = _load_pypirc(cli, hatch)
         urls = pypirc.urls() if pypirc else None
         repository = select_repository(cli, env, project, hatch, urls, hatch_index=hatch_index)
+        for note in (*cli.notes, *env.notes):
+            self.app.display_warning(f"Note: {note}")
         for ignored in hatch_index.ignored:
             self.app.display_debug(
                 f"Not read: {ignored} (Hatch's `index` publisher's table; this plugin reads its "

@@ -177,6 +177,7 @@ class Layer:
     values: dict[str, Value] = field(default_factory=dict)
     repos: dict[str, dict[str, Value]] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)  # keys left alone, each as `<label> key `<path>``
+    notes: list[str] = field(default_factory=list)  # what was corrected in a value, to say so
 
 
 def canonical_key(key: str) -> str:
@@ -221,7 +222,7 @@ def convert(option: Option, raw: Any, where: str) -> Any:
         message = f"{where} must be a string, not {_describe(raw)}"
         raise ConfigurationError(message)
     if option.kind is Kind.SECRET:
-        return Secret(raw)
+        return Secret(raw.strip())  # a newline pasted with a token is never part of it
     value = raw.strip()
     if option.kind is Kind.URL:
         check_url(value, where)
@@ -286,7 +287,14 @@ def parse_cli(options: Mapping[str, Any]) -> Layer:
             message = f"{where} is unknown; {_known(CLI)}"
             raise ConfigurationError(message)
         _set_once(layer.values, name, Value(convert(option, raw, where), where))
+        note_trimmed(layer, option, raw, where)
     return layer
+
+
+def note_trimmed(layer: Layer, option: Option, raw: Any, where: str) -> None:
+    """A secret given with whitespace around it (a CI secret pasted with Enter) is used without it, and said so."""
+    if option.kind is Kind.SECRET and isinstance(raw, str) and raw != raw.strip():
+        layer.notes.append(f"{where} ends or starts with whitespace (pasted with the secret?): it was left out")
 
 
 def parse_env(environ: Mapping[str, str]) -> Layer:
@@ -296,6 +304,7 @@ def parse_env(environ: Mapping[str, str]) -> Layer:
         if option.env and option.env in environ:
             where = f"environment variable {option.env}"
             layer.values[option.name] = Value(convert(option, environ[option.env], where), where)
+            note_trimmed(layer, option, environ[option.env], where)
     return layer
 
 

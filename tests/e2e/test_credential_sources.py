@@ -187,3 +187,15 @@ def test_a_corrupt_username_cache_is_a_warning(sandbox, pypiserver):
     assert result.returncode == 0, result.output
     assert f"Warning: {sandbox.user_cache} is not valid JSON" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_token_pasted_with_a_newline_is_used_without_it_and_said_so(sandbox, pypiserver):
+    local_repo(sandbox, pypiserver, 'user = "alice"')
+    project = sandbox.project()
+    project.build()
+
+    result = project.publish("-o", "repo=local", env={"HATCH_INDEX_AUTH": PW["alice"] + "\n"})
+
+    assert result.returncode == 0, result.output
+    assert published(pypiserver, project)
+    assert "Note: environment variable HATCH_INDEX_AUTH ends or starts with whitespace" in result.output

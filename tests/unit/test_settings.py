@@ -148,8 +148,11 @@ def test_cli_auth_is_a_secret() -> None:
     assert "pypi-s3cret" not in repr(value)
 
 
-def test_cli_secret_is_not_stripped() -> None:
-    assert parse_cli({"auth": " pw "}).values["auth"].value.reveal() == " pw "
+def test_whitespace_around_a_secret_is_left_out_and_said_so() -> None:
+    layer = parse_cli({"auth": " pw\n"})
+    assert layer.values["auth"].value.reveal() == "pw"
+    assert layer.notes == ["option `-o auth` ends or starts with whitespace (pasted with the secret?): it was left out"]
+    assert parse_env({"HATCH_INDEX_AUTH": "pw"}).notes == []
 
 
 def test_cli_simple_url_must_be_http() -> None:
