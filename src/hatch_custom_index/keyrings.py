@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 import keyring
@@ -14,12 +15,19 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 
-class Keyring:
-    """Look-ups under the repository URL, tried with and without its trailing slash."""
+# How long one keyring call may take: a locked Secret Service over SSH or in a container never answers. At a terminal
+# the keyring may be showing its unlock dialog, so a person gets time to type.
+WAIT_UNATTENDED = 10.0
+WAIT_AT_A_TERMINAL = 120.0
 
-    def __init__(self, url: str, warn: Callable[[str], None]) -> None:
+
+class Keyring:
+    """Look-ups under the repository URL, tried with and without its trailing slash; each call bounded in time."""
+
+    def __init__(self, url: str, warn: Callable[[str], None], *, timeout: float = WAIT_UNATTENDED) -> None:
         self.services = spellings(url)
         self.service = url
+        self.timeout = timeout
         self._warn = warn
         self._broken = False
 
@@ -42,14 +50,29 @@ class Keyring:
     def _call(self, name: str, service: str, username: str | None, *secret: Secret, saving: bool = False) -> object:
         if self._broken:
             return False if saving else None
-        try:
-            return getattr(keyring, name)(service, username, *(value.reveal() for value in secret))
-        except Exception as e:  # noqa: BLE001 -- any backend failure must leave the publish going
-            self._broken = True
-            action = "save the password to" if saving else "read"
-            reason = scrub(_describe(e), secret)
-            self._warn(f"Warning: could not {action} the keyring ({reason}); going on without it")
-            return False if saving else None
+        answer: list[object] = []
+        failure: list[Exception] = []
+
+        def ask() -> None:
+            try:
+                answer.append(getattr(keyring, name)(service, username, *(value.reveal() for value in secret)))
+            except Exception as e:  # noqa: BLE001 -- any backend failure must leave the publish going
+                failure.append(e)
+
+        # A daemon thread: a keyring that never answers is left behind, and never keeps the process alive.
+        asking = threading.Thread(target=ask, name=f"keyring-{name}", daemon=True)
+        asking.start()
+        asking.join(self.timeout)
+        if answer:
+            return answer[0]
+        self._broken = True
+        action = "save the password to" if saving else "read"
+        if failure:
+            reason = scrub(_describe(failure[0]), secret)
+        else:
+            reason = f"no answer within {self.timeout:g} s: locked, or waiting for an unlock nobody can give here"
+        self._warn(f"Warning: could not {action} the keyring ({reason}); going on without it")
+        return False if saving else None
 
 
 def _describe(error: Exception) -> str:

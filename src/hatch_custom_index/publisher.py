@@ -24,9 +24,9 @@ from hatch_custom_index.digests import Sha256Prefetch
 from hatch_custom_index.errors import PublishError, Redactor, redact_url
 from hatch_custom_index.hatch_flags import merge_command_line, read_flags
 from hatch_custom_index.index import IndexClient, IndexFacts
-from hatch_custom_index.keyrings import Keyring
+from hatch_custom_index.keyrings import WAIT_AT_A_TERMINAL, WAIT_UNATTENDED, Keyring
 from hatch_custom_index.model import Credentials, Outcome, Status
-from hatch_custom_index.outcome import EXIT_INTERRUPTED, conclude, display_path, released, summary
+from hatch_custom_index.outcome import EXIT_INTERRUPTED, Conclusion, conclude, display_path, released, summary
 from hatch_custom_index.plan import Plan, make_plan
 from hatch_custom_index.progress import LiveProgress
 from hatch_custom_index.progress import wanted as progress_wanted
@@ -110,7 +110,11 @@ class CustomIndexPublisher(PublisherInterface):
                 repository,
                 pypirc=pypirc,
                 cache=self._user_cache(),
-                keyring=Keyring(repository.url, self._warn) if repository.settings.keyring else None,
+                keyring=Keyring(
+                    repository.url, self._warn, timeout=WAIT_AT_A_TERMINAL if interactive else WAIT_UNATTENDED
+                )
+                if repository.settings.keyring
+                else None,
                 prompter=prompter,
                 trusted=None if dry_run else trusted,
                 redact=redact,
@@ -131,7 +135,11 @@ class CustomIndexPublisher(PublisherInterface):
         uploaded = any(o.status is Status.UPLOADED for o in outcomes)
         conclusion = conclude(outcomes, repository.display_name, root, interrupted=interrupted)
         if uploaded or (options.get("initialize_auth") and conclusion.message is None):
-            chain.remember(self._warn)
+            try:
+                chain.remember(self._warn)
+            except KeyboardInterrupt:  # the uploads are done: say so, not "nothing was uploaded"
+                self._warn("Warning: interrupted while saving what the prompt gave; it may not have been saved")
+                conclusion = Conclusion(conclusion.message or "Interrupted after the uploads", EXIT_INTERRUPTED)
         self._finish(outcomes, client, started, prompter)
         if conclusion.message is not None:
             message = f"{conclusion.message}\nCredentials: {chain.sources()}"

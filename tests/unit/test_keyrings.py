@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, TypeVar
 
 import keyring
@@ -238,3 +239,53 @@ def test_failed_save_scrubs_a_pypi_token() -> None:
     Keyring(URL, warnings).save("__token__", Secret(token))
     assert token not in warnings[0]
     assert "AgEIcHlwaS5vcmc" not in warnings[0]
+
+
+class HangingKeyring(KeyringBackend):
+    """A locked Secret Service over SSH: it never answers (until the test lets it go)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.calls = 0
+
+    def get_password(self, *_args: object) -> str | None:
+        self.calls += 1
+        self.release.wait(30)
+        return "too late"
+
+    def set_password(self, *_args: object) -> None:
+        self.calls += 1
+        self.release.wait(30)
+
+    def delete_password(self, *_args: object) -> None:
+        self.release.wait(30)
+
+
+def test_a_keyring_that_never_answers_is_one_warning_after_the_limit() -> None:
+    backend = use_backend(HangingKeyring())
+    warnings = Warnings()
+    ring = Keyring(URL, warnings, timeout=0.05)
+    try:
+        assert ring.credential("alice") is None
+        assert ring.save("alice", Secret(PASSWORD)) is False
+    finally:
+        backend.release.set()
+    assert warnings == [
+        "Warning: could not read the keyring (no answer within 0.05 s: locked, or waiting for an unlock nobody can "
+        "give here); going on without it"
+    ]
+    assert backend.calls == 1  # not asked again, not for saving either
+
+
+def test_saving_to_a_keyring_that_never_answers_ends_the_publish_as_it_would_have() -> None:
+    backend = use_backend(HangingKeyring())
+    warnings = Warnings()
+    try:
+        assert Keyring(URL, warnings, timeout=0.05).save("alice", Secret(PASSWORD)) is False
+    finally:
+        backend.release.set()
+    assert warnings[0].startswith("Warning: could not save the password to the keyring (no answer within 0.05 s")
+    assert PASSWORD not in warnings[0]
