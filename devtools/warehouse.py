@@ -302,6 +302,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "escapes":  # a hostile answer: cursor moves, a forged line, a clipboard write (OSC 52)
             message = "nope\x1b[2K\r\x1b[32mdist/evil.whl ... success\x1b[0m\x1b]52;c;ZXZpbA==\x07"
             self._send(400, json.dumps({"message": message}).encode(), "application/json")
+        elif fault.kind == "accept-no-store":  # a broken index or proxy: 200, and the file is not kept
+            self._send(200, b"OK")
+        elif fault.kind == "sign-in":  # a single-sign-on proxy: its login page, with 200
+            page = b'<html><title>Sign in</title><form method="post"><input type="password" name="pw"></form></html>'
+            self._send(200, page, "text/html; charset=utf-8")
         elif fault.kind == "no-content":
             self._send(204)
         elif fault.kind == "login-redirect":

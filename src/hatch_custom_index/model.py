@@ -20,6 +20,7 @@ class Status(str, Enum):
     REFUSED = "refused"  # stopped by the plan: a different file of that name on the index, or skip-existing off
     INTERRUPTED = "interrupted"  # cut off by Ctrl-C: it may or may not be on the index
     NOT_ATTEMPTED = "not attempted"
+    UNCONFIRMED = "not listed"  # accepted, yet the index's simple page does not list it (option `confirm`)
     WOULD_UPLOAD = "would upload"  # a dry run's plan
 
     def __str__(self) -> str:

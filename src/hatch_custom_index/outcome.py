@@ -38,7 +38,7 @@ def conclude(outcomes: list[Outcome], repository: str, root: Path, *, interrupte
         message = "\n".join(
             f"Uploading {o.artifact.name} to {repository} failed: {o.error}"
             for o in outcomes
-            if o.status is Status.FAILED
+            if o.status in {Status.FAILED, Status.UNCONFIRMED}
         )
         code = EXIT_FAILED
     on_index = [o.artifact.name for o in outcomes if o.status.on_index]

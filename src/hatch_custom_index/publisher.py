@@ -120,7 +120,7 @@ class CustomIndexPublisher(PublisherInterface):
                 redact=redact,
             )
             started = time.monotonic()
-            plan, facts = self._plan(batch, client, chain)
+            plan, facts, readable = self._plan(batch, client, chain)
             self._report.outcomes = plan.outcomes(dry_run=dry_run)
             if dry_run:
                 self._dry_run(plan, chain, trusted, root, interactive=interactive)
@@ -132,6 +132,8 @@ class CustomIndexPublisher(PublisherInterface):
                 chain.get()
                 self.app.display_debug(f"Credentials: {chain.sources()}")
             outcomes, interrupted = self._upload(batch, plan.to_upload, client, chain, facts, root)
+            if not interrupted:
+                outcomes = self._confirm(outcomes, client, chain, facts, root, readable=readable)
         uploaded = any(o.status is Status.UPLOADED for o in outcomes)
         conclusion = conclude(outcomes, repository.display_name, root, interrupted=interrupted)
         if uploaded or (options.get("initialize_auth") and conclusion.message is None):
@@ -183,9 +185,11 @@ class CustomIndexPublisher(PublisherInterface):
             self.app.display_warning(f"Warning: {cache.warning}")
         return cache
 
-    def _plan(self, batch: list[Artifact], client: IndexClient, chain: CredentialChain) -> tuple[Plan, IndexFacts]:
+    def _plan(
+        self, batch: list[Artifact], client: IndexClient, chain: CredentialChain
+    ) -> tuple[Plan, IndexFacts, bool]:
         """Ask the index what it holds (hashing the batch meanwhile), then decide file by file; and what the index
-        revealed about itself."""
+        revealed about itself, and whether every project's page could be read."""
 
         def credentials_for_reading() -> Credentials | None:
             """Asked only when the index refuses to show its files anonymously: reading needs credentials then."""
@@ -196,12 +200,14 @@ class CustomIndexPublisher(PublisherInterface):
 
         prefetch = Sha256Prefetch(batch)
         held: dict[str, dict[str, str | None]] = {}
+        readable = True
         facts = IndexFacts(client.repository.simple_url)
         try:
             for project in dict.fromkeys(artifact.project for artifact in batch):
                 holdings = client.existing_files(project, credentials_for_reading, facts)
                 held[project], facts = holdings.files, holdings.facts
                 if holdings.problem:
+                    readable = False
                     self.app.display_warning(f"Warning: {holdings.problem}; uploading anyway")
         except BaseException:
             prefetch.finish([])
@@ -216,7 +222,7 @@ class CustomIndexPublisher(PublisherInterface):
             skip_existing=settings.skip_existing,
             skip_existing_source=settings.source("skip-existing"),
         )
-        return plan, facts
+        return plan, facts, readable
 
     def _dry_run(
         self, plan: Plan, chain: CredentialChain, trusted: TrustedPublishing, root: Path, *, interactive: bool
@@ -270,6 +276,48 @@ class CustomIndexPublisher(PublisherInterface):
                 return uploader.run(batch, to_upload), False
             except UploadInterrupted as e:
                 return e.outcomes, True
+
+    def _confirm(
+        self,
+        outcomes: list[Outcome],
+        client: IndexClient,
+        chain: CredentialChain,
+        facts: IndexFacts,
+        root: Path,
+        *,
+        readable: bool,
+    ) -> list[Outcome]:
+        """Read back what was uploaded (option `confirm`): a file the index does not list afterwards is not success,
+        whatever answered the upload."""
+        wait = client.repository.settings.confirm
+        uploaded = [o.artifact for o in outcomes if o.status is Status.UPLOADED]
+        if not uploaded or not wait:
+            return outcomes
+        if not readable:
+            self.app.display_warning(
+                "Warning: the uploads could not be confirmed: the index's simple pages could not be read"
+            )
+            return outcomes
+        unlisted = {artifact.name for artifact in client.unlisted(uploaded, chain.get(), facts, wait)}
+        if not unlisted:
+            self.app.display_debug(f"Confirmed: the index lists {', '.join(a.name for a in uploaded)}")
+            return outcomes
+        confirmed = []
+        for outcome in outcomes:
+            if outcome.artifact.name not in unlisted:
+                confirmed.append(outcome)
+                continue
+            url = facts.project_url(outcome.artifact.project)
+            unconfirmed = Outcome(
+                outcome.artifact,
+                Status.UNCONFIRMED,
+                f"the upload was answered as a success, but {redact_url(url)} does not list the file after {wait:g} s "
+                "(option `confirm`): it was not stored; check the upload URL, or what answered it (a proxy or a "
+                "sign-in page in front of the index)",
+            )
+            self._show(unconfirmed, root, None)
+            confirmed.append(unconfirmed)
+        return confirmed
 
     def _show(self, outcome: Outcome, root: Path, live: LiveProgress | None) -> None:
         """A finished file's line: above the live bars on a terminal, else through Hatch's console."""

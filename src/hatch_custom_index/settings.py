@@ -79,7 +79,7 @@ class Option:
     env: str | None = None
     credential: bool = False
     choices: type[Enum] | None = None  # for CHOICE; with `true`/`false` among its values, booleans are taken too
-    minimum: int = 0  # for COUNT
+    minimum: int = 0  # for COUNT; for SECONDS, 1 means more than 0
 
 
 OPTIONS: dict[str, Option] = {
@@ -102,7 +102,8 @@ OPTIONS: dict[str, Option] = {
         Option("report", Kind.PATH, None, frozenset({CLI, PROJECT, HATCH})),
         Option("pypirc", Kind.PATH, Path("~/.pypirc"), frozenset({CLI, HATCH})),
         Option("keyring", Kind.BOOL, True, NOT_ENV),
-        Option("timeout", Kind.SECONDS, 60.0, NOT_ENV),
+        Option("timeout", Kind.SECONDS, 60.0, NOT_ENV, minimum=1),
+        Option("confirm", Kind.SECONDS, 10.0, NOT_ENV),
     )
 }
 
@@ -137,6 +138,7 @@ class Settings:
     pypirc: Path
     keyring: bool
     timeout: float
+    confirm: float
     sources: Mapping[str, str] = field(repr=False, compare=False)  # option name -> where its value came from
     given: frozenset[str] = field(default=frozenset(), repr=False, compare=False)  # the options not defaulted
 
@@ -206,8 +208,10 @@ def convert(option: Option, raw: Any, where: str) -> Any:
                 number = float(raw)
             except ValueError:
                 number = None
-        if isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 < number < float("inf"):
-            message = f"{where} must be a positive number of seconds, not {_describe(raw)}"
+        valid = not isinstance(number, bool) and isinstance(number, (int, float)) and 0 <= number < float("inf")
+        if not valid or (option.minimum and number <= 0):
+            kind = "a positive number of seconds" if option.minimum else "a number of seconds, 0 or more"
+            message = f"{where} must be {kind}, not {_describe(raw)}"
             raise ConfigurationError(message)
         return float(number)
     if option.kind is Kind.COUNT:

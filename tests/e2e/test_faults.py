@@ -435,3 +435,38 @@ def test_escape_sequences_from_the_index_are_shown_harmless(wheel_project, wareh
     assert "\x1b" not in result.output
     assert "\x07" not in result.output
     assert "nope\\x1b[2K\\r\\x1b[32mdist/evil.whl ... success" in result.output
+
+
+# --- success means the index has the file -----------------------------------------------------------------------------
+
+
+def test_a_200_without_the_file_stored_is_not_success(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault("accept-no-store"))
+
+    result = publish(wheel_project, "-o", "confirm=1")
+
+    assert result.returncode == 1
+    assert "... not listed" in result.output
+    assert "does not list the file after 1 s (option `confirm`)" in result.output
+    assert "none uploaded" in result.output
+    assert "1 not on the index" in result.output
+
+
+def test_a_sign_in_page_answering_the_upload_is_a_failure(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault("sign-in"))
+
+    result = publish(wheel_project)
+
+    assert result.returncode == 1
+    assert "... failed" in result.output
+    assert "the upload was answered by a sign-in page (200, HTML with a password form)" in result.output
+    assert warehouse.state.uploads == []
+
+
+def test_confirm_0_turns_the_read_back_off(wheel_project, warehouse):
+    warehouse.state.faults.append(Fault("accept-no-store"))
+
+    result = publish(wheel_project, "-o", "confirm=0")
+
+    assert result.returncode == 0  # as asked: the index's word is taken
+    assert sum(1 for method, _, _ in warehouse.state.requests if method == "GET") == 1

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 UPLOAD_ACCEPT = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7"
 MAX_REDIRECTS = 5
 MAX_BODY_SHOWN = 4000  # characters of a failed answer's body shown with -vv
+MAX_SIGN_IN_PAGE = 100_000  # characters of a 200 HTML answer looked at for a password form
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,23 @@ class IndexClient:
         holdings = self.existing_files(artifact.project, lambda: credentials, facts, retry=False)
         return holdings.files.get(artifact.name) == artifact.sha256
 
+    def unlisted(
+        self, uploaded: list[Artifact], credentials: Credentials, facts: IndexFacts, wait: float
+    ) -> list[Artifact]:
+        """Of the files just uploaded, those the index does not list (with their sha256, where it gives hashes), asked
+        again with backoff for up to `wait` seconds: an index behind a CDN may take a moment."""
+        missing = list(uploaded)
+        deadline, attempt = time.monotonic() + wait, 0
+        while True:
+            for project in dict.fromkeys(artifact.project for artifact in missing):
+                files = self.existing_files(project, lambda: credentials, facts, retry=False).files
+                missing = [a for a in missing if a.project != project or files.get(a.name, "") not in {a.sha256, None}]
+            remaining = deadline - time.monotonic()
+            if not missing or remaining <= 0:
+                return missing
+            self.policy.sleep(min(remaining, self.policy.delay(attempt)))
+            attempt += 1
+
     def _get_simple(self, url: str, credentials: Credentials | None, *, retry: bool) -> httpx2.Response:
         """GET a simple page, following redirects within its own origin only."""
         for _ in range(MAX_REDIRECTS):
@@ -202,6 +220,13 @@ class IndexClient:
         self, artifact: Artifact, credentials: Credentials, facts: IndexFacts, response: httpx2.Response
     ) -> Status:
         if response.status_code in {200, 201}:
+            if _is_sign_in_page(response):
+                message = (
+                    f"the upload was answered by a sign-in page ({response.status_code}, HTML with a password form), "
+                    "not by the index: a single-sign-on proxy in front of it? Check the upload URL, and that the "
+                    "network path to the index lets an API client through"
+                )
+                raise IndexRefusedError(message, response.status_code)
             return Status.UPLOADED
         if response.status_code == httpx2.codes.CONFLICT or (
             response.status_code == httpx2.codes.BAD_REQUEST and "already exists" in extract_message(response).lower()
@@ -282,3 +307,11 @@ class IndexClient:
     def describe(self, response: httpx2.Response) -> str:
         """`403 Forbidden: <the server's own words>`."""
         return describe(response, self.redact)
+
+
+def _is_sign_in_page(response: httpx2.Response) -> bool:
+    """An HTML page with a password field: what a single-sign-on proxy answers in place of the index."""
+    if "html" not in response.headers.get("Content-Type", "").lower():
+        return False
+    page = response.text[:MAX_SIGN_IN_PAGE].lower()
+    return "<form" in page and "password" in page
