@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130  # the exit code of a program stopped by Ctrl-C
+EXIT_INTERRUPTED = 130  # the exit code of a program stopped by Ctrl-C (128 + SIGINT)
+EXIT_TERMINATED = 143  # ... and by SIGTERM (128 + SIGTERM)
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,14 @@ class Conclusion:
     exit_code: int
 
 
-def conclude(outcomes: list[Outcome], repository: str, root: Path, *, interrupted: bool = False) -> Conclusion:
-    """Which files are on the index, which are not and which are unknown (cut off by Ctrl-C), and why."""
+def conclude(
+    outcomes: list[Outcome], repository: str, root: Path, *, interrupted: bool = False, by: str = "Interrupted"
+) -> Conclusion:
+    """Which files are on the index, which are not and which are unknown (cut off by Ctrl-C, or what `by` names), and
+    why."""
     if interrupted:
         cut = [o.artifact.name for o in outcomes if o.status is Status.INTERRUPTED]
-        message = "Interrupted" + (
-            f" while uploading {', '.join(cut)}: it may or may not have reached the index." if cut else "."
-        )
+        message = by + (f" while uploading {', '.join(cut)}: it may or may not have reached the index." if cut else ".")
         message += " Publish again to finish; files already there are skipped"
         code = EXIT_INTERRUPTED
     elif all(o.status.on_index for o in outcomes):

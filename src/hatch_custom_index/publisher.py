@@ -8,10 +8,11 @@ top.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,15 @@ from hatch_custom_index.hatch_flags import merge_command_line, read_flags
 from hatch_custom_index.index import IndexClient, IndexFacts
 from hatch_custom_index.keyrings import WAIT_AT_A_TERMINAL, WAIT_UNATTENDED, Keyring
 from hatch_custom_index.model import Credentials, Outcome, Status
-from hatch_custom_index.outcome import EXIT_INTERRUPTED, Conclusion, conclude, display_path, released, summary
+from hatch_custom_index.outcome import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    Conclusion,
+    conclude,
+    display_path,
+    released,
+    summary,
+)
 from hatch_custom_index.plan import Plan, make_plan
 from hatch_custom_index.progress import LiveProgress
 from hatch_custom_index.progress import wanted as progress_wanted
@@ -51,7 +60,7 @@ from hatch_custom_index.trusted import TrustedPublishing
 from hatch_custom_index.uploads import Uploader, UploadInterrupted
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from hatch_custom_index.artifacts import Artifact
 
@@ -65,12 +74,13 @@ class CustomIndexPublisher(PublisherInterface):
         given = report_option(options, self.project_config, self.plugin_config)
         self._report = JsonReport(Path(self.root, given) if given else None)
         self._output_lock = threading.Lock()  # Hatch's console is shared with the upload threads
-        try:
-            self._publish(artifacts, options)
-        except PublishError as e:
-            self._abort(str(e), e.code)
-        except KeyboardInterrupt:
-            self._abort("Interrupted before any upload; nothing was uploaded", EXIT_INTERRUPTED)
+        with _terminated_like_interrupted():
+            try:
+                self._publish(artifacts, options)
+            except PublishError as e:
+                self._abort(str(e), _exit_code(e.code))
+            except KeyboardInterrupt as e:
+                self._abort(f"{_stopped_by(e)} before any upload; nothing was uploaded", _exit_code(EXIT_INTERRUPTED))
         problem = self._report.write()
         if problem:
             self.app.abort(problem)
@@ -135,7 +145,8 @@ class CustomIndexPublisher(PublisherInterface):
             if not interrupted:
                 outcomes = self._confirm(outcomes, client, chain, facts, root, readable=readable)
         uploaded = any(o.status is Status.UPLOADED for o in outcomes)
-        conclusion = conclude(outcomes, repository.display_name, root, interrupted=interrupted)
+        stopped_by = "Terminated (SIGTERM)" if _received else "Interrupted"
+        conclusion = conclude(outcomes, repository.display_name, root, interrupted=interrupted, by=stopped_by)
         if uploaded or (options.get("initialize_auth") and conclusion.message is None):
             try:
                 chain.remember(self._warn)
@@ -404,6 +415,43 @@ def _load_pypirc(cli: Layer, hatch: Layer) -> Pypirc | None:
         message = f"{given.source}: {path} does not exist"
         raise PublishError(message)
     return loaded
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a cancelled CI job, `docker stop`): handled as Ctrl-C is, and ends with 143."""
+
+
+_received: list[int] = []  # the signals that stopped this run
+
+
+@contextmanager
+def _terminated_like_interrupted() -> Iterator[None]:
+    """While publishing, SIGTERM raises `Terminated` where Ctrl-C raises KeyboardInterrupt, so both stop the uploads,
+    report what is on the index and write the report."""
+    _received.clear()
+
+    def terminate(number: int, _frame: object) -> None:
+        _received.append(number)
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread: leave SIGTERM as it is
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped_by(interruption: BaseException) -> str:
+    return "Terminated (SIGTERM)" if isinstance(interruption, Terminated) or _received else "Interrupted"
+
+
+def _exit_code(code: int) -> int:
+    """143 for a run that SIGTERM stopped, else `code`."""
+    return EXIT_TERMINATED if code == EXIT_INTERRUPTED and _received else code
 
 
 def _print_now(line: str) -> None:

@@ -6,6 +6,7 @@ Every scenario publishes with a recognisable token and checks it never reaches t
 from __future__ import annotations
 
 import base64
+import json
 import signal
 import ssl
 import time
@@ -281,16 +282,18 @@ def test_plain_http_to_localhost_is_fine(sandbox, warehouse):
 # --- Ctrl-C -----------------------------------------------------------------------------------------------------------
 
 
-def ctrl_c_at_post(sandbox, warehouse, project, number: int, method: str = "POST") -> tuple[float, int | None, str]:
-    """Publish in a terminal and press Ctrl-C once the index has received request `number` of `method` (an upload,
-    by default): how long the run took to end after it, its exit code and its output."""
+def ctrl_c_at_post(
+    sandbox, warehouse, project, number: int, method: str = "POST", *args: str, stop: int = signal.SIGINT
+) -> tuple[float, int | None, str]:
+    """Publish in a terminal and press Ctrl-C (or send `stop`) once the index has received request `number` of
+    `method` (an upload, by default): how long the run took to end after it, its exit code and its output."""
     child = sandbox.spawn(
-        project, "-o", "repo=warehouse", "-o", "user=__token__", env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}
+        project, "-o", "repo=warehouse", "-o", "user=__token__", *args, env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}
     )
     deadline = time.monotonic() + 20
     while sum(1 for seen, _, _ in warehouse.state.requests if seen == method) < number and time.monotonic() < deadline:
         time.sleep(0.05)
-    child.kill(signal.SIGINT)
+    child.kill(stop)
     interrupted = time.monotonic()
     code, output = finish(child)
     return time.monotonic() - interrupted, code, output
@@ -328,6 +331,28 @@ def test_ctrl_c_during_an_upload_stops_cleanly(sandbox, warehouse):
     assert "1 uploaded (" in output
     assert "1 unknown (interrupted)" in output
     assert "Traceback" not in output
+    assert WAREHOUSE_TOKEN not in output
+
+
+def test_sigterm_during_an_upload_is_handled_as_ctrl_c_and_writes_the_report(sandbox, warehouse, tmp_path):
+    configure(sandbox, warehouse)
+    project = sandbox.project()
+    _, wheel = project.build()
+    warehouse.state.faults += [Fault("none"), Fault("stall", seconds=30)]  # the sdist lands, the wheel hangs
+    report = tmp_path / "report.json"
+
+    seconds, code, output = ctrl_c_at_post(
+        sandbox, warehouse, project, 2, "POST", "-o", f"report={report}", stop=signal.SIGTERM
+    )
+
+    assert seconds < 15, "SIGTERM waited for the hanging upload (it stalls 30 s)"
+    assert code == 143
+    assert f"Terminated (SIGTERM) while uploading {wheel.name}: it may or may not have reached the index" in output
+    assert ".tar.gz" in output.split("On the index:", 1)[1]
+    assert "1 unknown (interrupted)" in output
+    written = json.loads(report.read_text())
+    assert written["error"].startswith("Terminated (SIGTERM) while uploading")
+    assert [entry["status"] for entry in written["files"]] == ["success", "interrupted"]
     assert WAREHOUSE_TOKEN not in output
 
 
