@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import ipaddress
 import ssl
+import urllib.request
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx2
 
-from hatch_custom_index.errors import ConfigurationError, reason
+from hatch_custom_index.errors import ConfigurationError, reason, redact_url
 
 if TYPE_CHECKING:
     from hatch_custom_index.repositories import Repository
@@ -45,6 +46,17 @@ def ssl_context(repository: Repository) -> ssl.SSLContext | bool:
             )
             raise ConfigurationError(message) from None
     return context
+
+
+def proxy_for(url: str) -> str | None:
+    """The proxy the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY) gives for `url`, without its
+    credentials; None when the request goes straight to the host."""
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies()
+    if urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    return redact_url(proxy if "://" in proxy else f"http://{proxy}") if proxy else None
 
 
 def uses_tls(repository: Repository) -> bool:

@@ -244,6 +244,51 @@ def test_an_unreadable_certificate_file_is_named(sandbox, warehouse, tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_a_ca_bundle_that_cannot_be_used_stops_before_any_request(sandbox, warehouse, tmp_path):
+    proxy = {"HTTP_PROXY": warehouse.origin, "http_proxy": warehouse.origin, "NO_PROXY": "", "no_proxy": ""}
+    configure(sandbox, warehouse, url="http://pypi.corp.example/legacy/", extra="allow-insecure-http = true")
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = publish(project, "-o", f"ca-cert={tmp_path / 'missing.pem'}", env=proxy)
+
+    assert result.returncode == 1
+    assert f"option `-o ca-cert`: cannot use {tmp_path / 'missing.pem'} as a CA bundle" in result.output
+    assert "uploading anyway" not in result.output
+    assert warehouse.state.requests == []  # not one request: not the check, not the upload
+
+
+# --- a check that cannot be made stops the publish -------------------------------------------------------------------
+
+
+def test_an_unreachable_index_stops_before_asking_for_anything(sandbox, warehouse):
+    closed = warehouse.origin.rsplit(":", 1)[0] + ":9"
+    configure(sandbox, warehouse, url=f"{closed}/legacy/")
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-o", "repo=warehouse", "-o", "retries=0", "-o", f"simple-url={closed}/simple/")
+
+    assert result.returncode == 1
+    assert f"could not check {closed}/simple/{project.name}/ for files already there: could not reach" in result.output
+    assert "Nothing was uploaded" in result.output
+    assert "uploading anyway" not in result.output
+    assert "No password" not in result.output  # never asked for credentials it could not use
+
+
+def test_a_dead_proxy_is_named_as_what_failed(sandbox, warehouse):
+    dead = "http://127.0.0.1:9"
+    configure(sandbox, warehouse)
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = publish(project, "-o", "retries=0", env={"HTTP_PROXY": dead, "NO_PROXY": ""})
+
+    assert result.returncode == 1
+    assert f"through the proxy {dead} (from the environment" in result.output
+    assert warehouse.state.requests == []
+
+
 # --- the plain-HTTP guard ---------------------------------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ from hatch_custom_index.index.simple import SIMPLE_ACCEPT, parse_simple_page
 from hatch_custom_index.model import Credentials, Status
 from hatch_custom_index.multipart import UploadBody
 from hatch_custom_index.plan import different_file
-from hatch_custom_index.transport import ssl_context
+from hatch_custom_index.transport import proxy_for, ssl_context
 from hatch_custom_index.urls import child, same_origin
 
 if TYPE_CHECKING:
@@ -82,22 +82,16 @@ class IndexClient:
         self.notify = notify
         self.debug = debug
         self.verbosity = verbosity
-        self._client: httpx2.Client | None = None
-
-    @property
-    def client(self) -> httpx2.Client:
-        if self._client is None:
-            self._client = httpx2.Client(
-                headers={"User-Agent": f"hatch-custom-index/{__version__} httpx2/{httpx2.__version__}"},
-                timeout=self.timeout,
-                verify=ssl_context(self.repository),
-                follow_redirects=False,
-            )
-        return self._client
+        # Built now: a CA bundle or client certificate that cannot be used is an error before any request.
+        self.client = httpx2.Client(
+            headers={"User-Agent": f"hatch-custom-index/{__version__} httpx2/{httpx2.__version__}"},
+            timeout=self.timeout,
+            verify=ssl_context(repository),
+            follow_redirects=False,
+        )
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
+        self.client.close()
 
     def __enter__(self) -> IndexClient:  # noqa: PYI034 -- typing.Self needs Python 3.11
         return self
@@ -132,8 +126,19 @@ class IndexClient:
                 found = credentials()
                 if found is not None:
                     response = self._get_simple(url, found, retry=retry)
+        except IndexUnreachableError as e:  # the upload would fail the same way: stop before asking for anything
+            message = f"could not check {redact_url(url)} for files already there: {e}. Nothing was uploaded"
+            raise IndexUnreachableError(message) from None
         except PublishError as e:
             return Holdings({}, facts, str(e))
+        if response.status_code == httpx2.codes.PROXY_AUTHENTICATION_REQUIRED:
+            proxy = proxy_for(url) or "in front of the index"
+            message = (
+                f"the proxy {proxy} asked for authentication (407) when {redact_url(url)} was checked for files "
+                "already there: give its credentials in the proxy's URL (http://user:password@host:port). Nothing "
+                "was uploaded"
+            )
+            raise IndexUnreachableError(message)
         if response.status_code == httpx2.codes.NOT_FOUND or response.is_redirect:  # a redirect: another host
             return Holdings({}, facts)  # (pypiserver's fallback to pypi.org for projects it lacks)
         if response.status_code != httpx2.codes.OK:
@@ -302,7 +307,7 @@ class IndexClient:
     def _network_message(self, url: str, error: httpx2.HTTPError) -> str:
         if isinstance(error, httpx2.TimeoutException):
             return silence(url, self.timeout)
-        return network_failure(url, error, self.redact)
+        return network_failure(url, error, self.redact, proxy_for(url))
 
     def describe(self, response: httpx2.Response) -> str:
         """`403 Forbidden: <the server's own words>`."""

@@ -26,10 +26,12 @@ def describe(response: httpx2.Response, redact: Callable[[str], str]) -> str:
     return f"{status}: {message}" if message else status
 
 
-def network_failure(url: str, error: Exception, redact: Callable[[str], str]) -> str:
-    """`could not reach URL: why`, with where to give a CA bundle when the certificate was not trusted."""
+def network_failure(url: str, error: Exception, redact: Callable[[str], str], proxy: str | None = None) -> str:
+    """`could not reach URL [through the proxy P]: why`, with where to give a CA bundle when the certificate was not
+    trusted; a failing proxy is named as what failed."""
     reason = printable(redact(str(error) or type(error).__name__))
-    message = f"could not reach {redact_url(url)}: {reason}"
+    route = f" through the proxy {proxy} (from the environment: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY)" if proxy else ""
+    message = f"could not reach {redact_url(url)}{route}: {reason}"
     if "CERTIFICATE_VERIFY_FAILED" in reason or "certificate verify failed" in reason.lower():
         host = urlsplit(url).hostname
         message += (
