@@ -51,7 +51,7 @@ def test_pep691_json_digest_is_lowercased_like_html() -> None:
     assert files == {"demo-1.0.tar.gz": SHA_A}
 
 
-@pytest.mark.parametrize("body", ["not json", "[]", '{"name": "demo"}', '{"files": [{"url": "x"}]}'])
+@pytest.mark.parametrize("body", ["not json", "[]", '{"name": "demo"}', '{"files": {"url": "x"}}'])
 def test_invalid_pep691_page_is_a_value_error(body: str) -> None:
     with pytest.raises(ValueError, match="not a valid PEP 691 project page"):
         parse_simple_page(response(200, "application/vnd.pypi.simple.v1+json", body))
@@ -185,3 +185,19 @@ def test_long_body_is_trimmed() -> None:
 def test_undecodable_body_gives_no_message() -> None:
     bad = httpx2.Response(400, headers={"Content-Type": "text/plain; charset=bogus-charset"}, content=b"\xff\xfe")
     assert isinstance(extract_message(bad), str)
+
+
+def test_hostile_pep691_pages_are_refused_or_read_without_a_traceback() -> None:
+    deep = "[" * 200_000 + "]" * 200_000
+    with pytest.raises(ValueError, match="nested deeper than 32 levels"):
+        parse_simple_page(response(200, "application/vnd.pypi.simple.v1+json", '{"files": ' + deep + "}"))
+    odd = {
+        "files": [
+            {"filename": "demo-1.0.tar.gz", "hashes": ["sha256", SHA_A]},  # hashes as a list
+            {"filename": 7},
+            "not an entry",
+            {"filename": "demo-1.0-py3-none-any.whl", "hashes": {"sha256": SHA_A}},
+        ]
+    }
+    page = parse_simple_page(response(200, "application/vnd.pypi.simple.v1+json", json.dumps(odd)))
+    assert page == {"demo-1.0.tar.gz": None, "demo-1.0-py3-none-any.whl": SHA_A}

@@ -14,20 +14,46 @@ PEP691_JSON = "application/vnd.pypi.simple.v1+json"
 
 
 def parse_simple_page(response: httpx2.Response) -> dict[str, str | None]:
-    """File name -> sha256 (None when the page gives none); a page that cannot be read is a ValueError."""
+    """File name -> sha256 (None when the page gives none); a page that cannot be read is a ValueError. Entries of
+    another shape are left out, never a traceback; nesting deeper than a project page has is refused unread."""
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if content_type == PEP691_JSON:
-        try:
-            page = response.json()
-            return {
-                entry["filename"]: _lower((entry.get("hashes") or {}).get("sha256"))
-                for entry in page["files"]
-                if isinstance(entry, dict)
-            }
-        except (ValueError, KeyError, TypeError):
-            message = "not a valid PEP 691 project page"
-            raise ValueError(message) from None
-    return simple_page_links(response.text)
+    if content_type != PEP691_JSON:
+        return simple_page_links(response.text)
+    if _too_deep(response.content):
+        message = f"not a valid PEP 691 project page (nested deeper than {MAX_JSON_DEPTH} levels)"
+        raise ValueError(message)
+    try:
+        page = response.json()
+    except (ValueError, RecursionError):
+        message = "not a valid PEP 691 project page (not JSON)"
+        raise ValueError(message) from None
+    files = page.get("files") if isinstance(page, dict) else None
+    if not isinstance(files, list):
+        message = "not a valid PEP 691 project page (no `files` list)"
+        raise ValueError(message)  # noqa: TRY004 -- callers read every unreadable page as a ValueError
+    found: dict[str, str | None] = {}
+    for entry in files:
+        if isinstance(entry, dict) and isinstance(entry.get("filename"), str):
+            hashes = entry.get("hashes")
+            found[entry["filename"]] = _lower(hashes.get("sha256")) if isinstance(hashes, dict) else None
+    return found
+
+
+MAX_JSON_DEPTH = 32  # a project page nests 4 levels; anything far deeper is an attack on the parser
+
+
+def _too_deep(body: bytes) -> bool:
+    """Whether brackets nest deeper than MAX_JSON_DEPTH (a cheap scan; strings may hold brackets, which can only make
+    a page look deeper, and a real page is far from the limit)."""
+    depth = 0
+    for byte in body:
+        if byte in {0x5B, 0x7B}:  # [ {
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif byte in {0x5D, 0x7D}:  # ] }
+            depth -= 1
+    return False
 
 
 def _lower(digest: object) -> str | None:
