@@ -17,6 +17,7 @@ so tests can point `HTTP_PROXY` at it and see every request a client tried to ma
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import os
@@ -152,6 +153,9 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(fault.seconds)
             self.close_connection = True
             return
+        if fault is not None and fault.kind in {"endless", "trickle", "gzip-bomb"}:
+            self._hostile_page(fault)
+            return
         if path == "/_/oidc/audience":
             publisher = state.trusted_publisher
             if publisher is None:
@@ -243,6 +247,33 @@ class _Handler(BaseHTTPRequestHandler):
             return
         time.sleep(state.delay)
         self._send(200, b"OK")
+
+    def _hostile_page(self, fault: Fault) -> None:
+        """A project page that never ends, arrives a byte at a time, or inflates a thousandfold."""
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "application/vnd.pypi.simple.v1+json")
+        if fault.kind == "gzip-bomb":
+            body = gzip.compress(b'{"files": [' + b" " * (200 * 2**20) + b"]}", compresslevel=9)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_header("Content-Length", str(10**12))
+        self.end_headers()
+        started = time.monotonic()
+        try:
+            self.wfile.write(b'{"files": [')
+            while time.monotonic() - started < fault.seconds:
+                if fault.kind == "endless":
+                    self.wfile.write(b'{"filename": "x.whl"}, ' * 4096)
+                else:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+        except OSError:  # the client gave up, as it should
+            pass
 
     def _mint(self, body: bytes) -> None:
         """PyPI's mint-token: one upload token per identity token, 422 with its error shape otherwise."""

@@ -540,3 +540,25 @@ def test_confirm_0_turns_the_read_back_off(wheel_project, warehouse):
 
     assert result.returncode == 0  # as asked: the index's word is taken
     assert sum(1 for method, _, _ in warehouse.state.requests if method == "GET") == 1
+
+
+# --- bounded reading ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("endless", "sent an answer larger than 64 MiB (200)"),
+        ("gzip-bomb", "sent an answer larger than 64 MiB (200)"),
+        ("trickle", "did not finish its answer within 1 s of starting it (option `timeout`)"),
+    ],
+)
+def test_a_hostile_project_page_ends_in_a_clear_message(wheel_project, warehouse, kind, said):
+    warehouse.state.get_faults.append(Fault(kind, seconds=20))
+    started = time.monotonic()
+
+    result = publish(wheel_project, "-o", "timeout=1", "-o", "retries=0")
+
+    assert said in result.output
+    assert time.monotonic() - started < 15
+    assert "Traceback" not in result.output

@@ -39,6 +39,7 @@ UPLOAD_ACCEPT = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7"
 MAX_REDIRECTS = 5
 MAX_BODY_SHOWN = 4000  # characters of a failed answer's body shown with -vv
 MAX_SIGN_IN_PAGE = 100_000  # characters of a 200 HTML answer looked at for a password form
+MAX_ANSWER_BYTES = 64 * 2**20  # the largest answer read, decompressed: PyPI's largest project pages are a few MiB
 
 
 @dataclass(frozen=True)
@@ -289,20 +290,46 @@ class IndexClient:
         """One request; the password is revealed only for it, and httpx2's errors pass through. `-v` shows each
         request's method, URL and status; `-vv` also the body of a failure, without secrets."""
         started = time.monotonic()
+        request = self.client.build_request(method, url, **kwargs)
         if credentials is None:
-            response = self.client.request(method, url, **kwargs)
+            response = self.client.send(request, stream=True)
         else:
             auth = httpx2.BasicAuth(credentials.username, credentials.password.reveal())
             try:
-                response = self.client.request(method, url, auth=auth, **kwargs)
+                response = self.client.send(request, auth=auth, stream=True)
             finally:
                 del auth  # no revealed secret lingers in this frame's locals for a debug traceback
+        try:
+            self._read(response, url)
+        finally:
+            response.close()
         if self.verbosity >= 1:
             self.debug(f"{method} {redact_url(url)} -> {response.status_code} ({time.monotonic() - started:.2f} s)")
         if self.verbosity >= 2 and response.is_error:  # noqa: PLR2004 -- -vv
             body = printable(self.redact(response.text))[:MAX_BODY_SHOWN]  # secrets out before the cut
             self.debug(f"  {response.status_code} body: {body}")
         return response
+
+    def _read(self, response: httpx2.Response, url: str) -> None:
+        """Read the answer with bounds: at most MAX_ANSWER_BYTES once decompressed (an endless or gzip-bombed page),
+        and all of it within `timeout` seconds of its start (an index that trickles a byte a second)."""
+        deadline, size, chunks = time.monotonic() + self.timeout, 0, []
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                message = (
+                    f"{redact_url(url)} sent an answer larger than {MAX_ANSWER_BYTES // 2**20} MiB "
+                    f"({response.status_code}); that is no index's answer: check the URL"
+                )
+                raise IndexRefusedError(message, response.status_code)
+            if time.monotonic() > deadline:
+                message = (
+                    f"{redact_url(url)} did not finish its answer within {self.timeout:g} s of starting it "
+                    "(option `timeout`)"
+                )
+                raise IndexUnreachableError(message)
+            chunks.append(chunk)
+        response._content = b"".join(chunks)  # noqa: SLF001 -- what `Response.read()` sets, read within the bounds
 
     def _network_message(self, url: str, error: httpx2.HTTPError) -> str:
         if isinstance(error, httpx2.TimeoutException):
