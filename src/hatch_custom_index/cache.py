@@ -5,7 +5,19 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hatch_custom_index.errors import reason
+
+try:
+    import fcntl
+except ImportError:  # Windows: the merge narrows the race to the write itself
+    fcntl = None  # type: ignore[assignment]
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 CACHE_FILE = "previous_working_users.json"
 
@@ -23,7 +35,16 @@ class UserCache:
             data = json.loads(self.path.read_bytes())
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError):
+        except NotADirectoryError:
+            self.warning = (
+                f"{self.path} cannot be read: a part of Hatch's cache directory path ({self.path.parent}) is a file, "
+                "not a directory; no username is remembered (set HATCH_CACHE_DIR to a directory)"
+            )
+            return {}
+        except OSError as e:
+            self.warning = f"{self.path} cannot be read ({reason(e)}); ignoring it"
+            return {}
+        except ValueError:
             self.warning = f"{self.path} is not valid JSON; ignoring it (it is replaced when a username is saved)"
             return {}
         if not isinstance(data, dict):
@@ -37,9 +58,14 @@ class UserCache:
         return self._users.get(repo_key)
 
     def save(self, repo_key: str, username: str) -> None:
-        """Write atomically (a temp file renamed over the old one), readable by the owner only."""
-        self._users[repo_key] = username
+        """Write atomically (a temp file renamed over the old one), readable by the owner only, merged with what
+        another publish saved meanwhile (under a lock where the system has one)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(self.path.parent):
+            self._users = {**self._load(), repo_key: username}
+            self._write()
+
+    def _write(self) -> None:
         descriptor, temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{CACHE_FILE}.", suffix=".tmp")
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
@@ -50,3 +76,17 @@ class UserCache:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """An exclusive lock on the cache directory while its file is read and replaced; none where fcntl is missing."""
+    if fcntl is None:
+        yield
+        return
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock

@@ -128,3 +128,24 @@ def test_failed_save_raises_oserror_and_leaves_no_temp_file(tmp_path: Path) -> N
     with pytest.raises(OSError, match=r"exists|directory"):
         UserCache(blocker).save("main", "alice")
     assert [path.name for path in tmp_path.iterdir()] == ["cache"]
+
+
+def test_two_publishes_at_once_keep_both_remembered_usernames(tmp_path: Path) -> None:
+    first, second = UserCache(tmp_path), UserCache(tmp_path)  # both read before either saves
+
+    first.save("corp", "alice")
+    second.save("test", "bob")
+
+    assert json.loads((tmp_path / "previous_working_users.json").read_text()) == {"corp": "alice", "test": "bob"}
+
+
+def test_a_cache_directory_that_is_a_file_is_named_as_such(tmp_path: Path) -> None:
+    not_a_directory = tmp_path / "cache"
+    not_a_directory.write_text("")
+
+    cache = UserCache(not_a_directory)
+
+    assert cache.get("corp") is None
+    assert cache.warning is not None
+    assert "is a file, not a directory" in cache.warning
+    assert "not valid JSON" not in cache.warning
