@@ -23,11 +23,13 @@ if TYPE_CHECKING:
 
     from hatch_custom_index.cache import UserCache
     from hatch_custom_index.keyrings import Keyring
+    from hatch_custom_index.model import Outcome
     from hatch_custom_index.pypirc import Pypirc, PypircEntry
     from hatch_custom_index.repositories import Repository
     from hatch_custom_index.trusted import TrustedPublishing
 
 DEFAULT_USERNAME = "__token__"
+KEYRING = "keyring"  # the source of a credential found there
 PROMPT = "the interactive prompt"
 
 
@@ -115,7 +117,7 @@ class CredentialChain:
         if password is None and username is None and self.keyring is not None:
             found = self.keyring.credential(None)
             if found is not None and found[0]:  # a backend that knows the username (Artifact Registry, Azure)
-                return Found(found[0], "keyring"), Found(found[1], "keyring")
+                return Found(found[0], KEYRING), Found(found[1], KEYRING)
         if password is None and username is not None:
             password = self._keyring_password(username)
         why_not_trusted = ""
@@ -187,7 +189,7 @@ class CredentialChain:
         found = self.keyring.credential(str(username.value))
         if found is None or (found[0] and found[0] != username.value):
             return None
-        return Found(found[1], "keyring")
+        return Found(found[1], KEYRING)
 
     def _prompted_password(self, username: Found, why_not_trusted: str) -> Found:
         if self.prompter is not None:
@@ -229,6 +231,17 @@ class CredentialChain:
                 return CredentialsPreview(PROMPT)
             return CredentialsPreview(str(e), found=False)
         return CredentialsPreview(f"username from {username.source}, password from {password.source}")
+
+    def keyring_hint(self, outcomes: list[Outcome]) -> str | None:
+        """When the index refused a password that came from the keyring: which entry to fix, and how."""
+        refused = any(outcome.refused in {401, 403} for outcome in outcomes)
+        if not refused or self.keyring is None or self.password is None or self.password.source != KEYRING:
+            return None
+        user = self.username.value if self.username is not None else DEFAULT_USERNAME
+        return (
+            f"The password came from the keyring entry for {self.keyring.service} and user {user}: if it is stale, "
+            f"replace it with `keyring set {self.keyring.service} {user}`"
+        )
 
     def sources(self) -> str:
         """`username from X, password from Y`, never the values."""

@@ -41,6 +41,7 @@ class Outcome:
     status: Status
     error: str | None = None
     seconds: float = 0.0
+    refused: int = 0  # the HTTP status with which the index refused the file, if it did
 
 
 @dataclass(frozen=True)

@@ -82,13 +82,15 @@ class CustomIndexPublisher(PublisherInterface):
             except KeyboardInterrupt as e:
                 self._abort(f"{_stopped_by(e)} before any upload; nothing was uploaded", _exit_code(EXIT_INTERRUPTED))
         problem = self._report.write()
-        if problem:
-            self.app.abort(problem)
+        if problem:  # the publish itself went well: that stays its outcome
+            self.app.display_warning(f"Warning: {problem}")
 
     def _abort(self, message: str, code: int) -> None:
         """Stop with `message`; the JSON report says why (so a stale one is never taken for this run's)."""
         problem = self._report.write(error=message)
-        self.app.abort(f"{message}\n{problem}" if problem else message, code=code)
+        if problem:
+            self.app.display_warning(f"Warning: {problem}")
+        self.app.abort(message, code=code)
 
     def _publish(self, paths: list[str], options: dict[str, Any]) -> None:
         repository, pypirc = self._repository(options)
@@ -155,7 +157,8 @@ class CustomIndexPublisher(PublisherInterface):
                 conclusion = Conclusion(conclusion.message or "Interrupted after the uploads", EXIT_INTERRUPTED)
         self._finish(outcomes, client, started, prompter)
         if conclusion.message is not None:
-            message = f"{conclusion.message}\nCredentials: {chain.sources()}"
+            hint = chain.keyring_hint(outcomes)
+            message = f"{conclusion.message}\nCredentials: {chain.sources()}" + (f"\n{hint}" if hint else "")
             raise PublishError(message, conclusion.exit_code)
         for project, version in released(outcomes):
             self.app.display_info()

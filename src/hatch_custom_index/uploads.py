@@ -9,7 +9,7 @@ import time
 import traceback
 from typing import TYPE_CHECKING
 
-from hatch_custom_index.errors import PublishError
+from hatch_custom_index.errors import IndexRefusedError, PublishError
 from hatch_custom_index.model import Outcome, Status
 
 if TYPE_CHECKING:
@@ -115,7 +115,8 @@ class Uploader:
             )
         except PublishError as e:
             self._stop.set()
-            return Outcome(artifact, Status.FAILED, str(e), time.monotonic() - started)
+            refused = e.status if isinstance(e, IndexRefusedError) else 0
+            return Outcome(artifact, Status.FAILED, str(e), time.monotonic() - started, refused)
         except Exception as e:  # noqa: BLE001 -- a bug, or the connections closed under it by Ctrl-C: reported
             self._stop.set()
             return Outcome(artifact, Status.FAILED, self._unexpected(e), time.monotonic() - started)

@@ -211,3 +211,18 @@ def test_password_order(sandbox, pypiserver, case: Case):
     )
 
     check(result, case, project, pypiserver)
+
+
+def test_a_stale_keyring_password_refused_says_which_entry_to_fix(sandbox, pypiserver):
+    sandbox.write_config(f'[publish.custom-index.repos.local]\nurl = "{pypiserver.url}"\nuser = "alice"\n')
+    stale = "stale-keyring-pw-Qq11"
+    sandbox.write_keyring({pypiserver.url: {"alice": stale}})
+    project = sandbox.project()
+    project.build()
+
+    result = project.publish("-o", "repo=local", env={"PYTHON_KEYRING_BACKEND": FILE_KEYRING})
+
+    assert result.returncode == 1
+    assert "password from keyring" in result.output
+    assert f"replace it with `keyring set {pypiserver.url} alice`" in result.output
+    assert stale not in result.output

@@ -255,3 +255,20 @@ def test_the_report_says_why_credentials_stopped_the_run(sandbox, tmp_path):
     written = json.loads(report.read_text())
     assert written["error"].startswith("No password or token for local")
     assert [entry["status"] for entry in written["files"]] == ["not attempted", "not attempted"]
+
+
+@pytest.mark.usefixtures("local")
+def test_an_unwritable_report_is_a_warning_that_keeps_the_outcome(sandbox, tmp_path):
+    project = sandbox.project()
+    project.build()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+
+    published = project.publish("-o", "repo=local", "-o", f"report={blocked}/r.json", env={"HATCH_INDEX_AUTH": ALICE})
+    refused = project.publish("-o", "repo=local", "-o", "skip-existing=false", "-o", f"report={blocked}/r.json")
+
+    assert published.returncode == 0, published.output
+    assert f"Warning: cannot write the report {blocked}/r.json (option `report`)" in published.output
+    assert refused.returncode == 1
+    assert "is already on the index" in refused.output  # the publish's own failure is still said
+    assert "cannot write the report" in refused.output
