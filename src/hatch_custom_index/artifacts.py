@@ -27,6 +27,7 @@ from packaging.version import InvalidVersion, Version
 from hatch_custom_index.attestations import find_attestations, load_attestations
 from hatch_custom_index.digests import SHA256, file_sha256
 from hatch_custom_index.errors import ArtifactError, PublishError, reason
+from hatch_custom_index.multipart import identity
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -59,6 +60,7 @@ class Artifact:
     size: int = 0
     digests: Mapping[str, str] = field(default_factory=dict)  # form field -> hex digest; see `record_digests`
     attestations: list[dict[str, Any]] = field(default_factory=list)  # PEP 740, checked against this file
+    checked: tuple[int, ...] = ()  # the file's identity when it was read: a rewrite since is refused at upload
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     @property
@@ -163,7 +165,8 @@ def read_artifact(path: Path) -> Artifact:
         raise ArtifactError(message) from None
     metadata = parse_metadata(raw, path)
     _check_identity(metadata, str(name), str(version), path)
-    return Artifact(path, filetype, pyversion, str(name), str(version), metadata, path.stat().st_size)
+    checked = identity(path)
+    return Artifact(path, filetype, pyversion, str(name), str(version), metadata, checked[2], checked=checked)
 
 
 def _read_wheel_metadata(path: Path, name: str, version: str) -> bytes:

@@ -28,11 +28,13 @@ class UploadBody:
         filename: str,
         digests: Mapping[str, str] | None = None,
         on_chunk: Callable[[int], None] | None = None,
+        checked: tuple[int, ...] = (),
     ) -> None:
         self.boundary = os.urandom(16).hex()
         self.on_chunk = on_chunk
         self.path = path
         self.digests = digests
+        self.checked = checked  # the file's identity when its metadata was checked (see `identity`)
         self._head = b"".join(self._part(name, value.encode()) for name, value in fields)
         self._head += self._part_header(
             "content", f'; filename="{_quote(filename)}"\r\nContent-Type: application/octet-stream'
@@ -75,8 +77,21 @@ class UploadBody:
         if sent != self._size:
             message = f"changed while it was being uploaded ({sent} bytes instead of {self._size})"
             raise OSError(message)
+        if self.checked and identity(self.path) != self.checked:
+            # Rewritten in place since it was checked (a build still running?): the form is cut off before its
+            # digests, so the index never stores a file that is neither the old one nor the new one.
+            message = (
+                "changed since it was checked (rewritten while it was being uploaded?); build it again, then publish"
+            )
+            raise OSError(message)
         self.digests = digests
         yield b"\r\n" + b"".join(self._part(name, digests[name].encode()) for name in DIGEST_FIELDS) + self._closing
+
+
+def identity(path: Path) -> tuple[int, ...]:
+    """What changes when a file is rewritten: its device, inode, size and modification time."""
+    stat = os.stat(path)
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def _quote(value: str) -> str:

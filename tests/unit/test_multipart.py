@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from devtools.warehouse import parse_form
 from hatch_custom_index import digests, multipart
 from hatch_custom_index.digests import file_sha256
-from hatch_custom_index.multipart import UploadBody
+from hatch_custom_index.multipart import UploadBody, identity
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -98,3 +99,24 @@ def test_quotes_in_a_file_name_stay_inside_the_header(tmp_path: Path):
     body = UploadBody([], path, 'we"ird\r\nname.whl')
     head = next(iter(body))
     assert b'filename="we\\"ird  name.whl"' in head
+
+
+def test_a_file_rewritten_in_place_with_the_same_size_is_refused_before_its_digests(blob):
+    path, data = blob
+    body = UploadBody(FIELDS, path, path.name, checked=identity(path))
+    chunks = iter(body)
+    sent = next(chunks) + next(chunks)
+    path.write_bytes(bytes(reversed(data)))  # same size, other bytes: a build rewriting it
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))
+
+    received = bytearray(sent)
+    with pytest.raises(OSError, match="changed since it was checked"):
+        drain(chunks, received)
+    assert received.startswith(sent)
+    assert b"sha256_digest" not in received  # the form was cut off before the digests: no index can complete it
+
+
+def drain(chunks, into: bytearray) -> None:
+    """What a server receives of a body, up to where it stops."""
+    for chunk in chunks:
+        into.extend(chunk)

@@ -203,7 +203,7 @@ class IndexClient:
         for attempt in range(self.policy.retries + 1):
             if progress is not None:
                 progress(None)
-            body = UploadBody(fields, artifact.path, artifact.name, artifact.digests, progress)
+            body = UploadBody(fields, artifact.path, artifact.name, artifact.digests, progress, artifact.checked)
             headers = {"Accept": UPLOAD_ACCEPT, "Content-Type": body.content_type, "Content-Length": str(body.length)}
             try:
                 response = self._send("POST", url, credentials, headers=headers, content=body)
