@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,6 +75,7 @@ class CustomIndexPublisher(PublisherInterface):
         given = report_option(options, self.project_config, self.plugin_config)
         self._report = JsonReport(Path(self.root, given) if given else None)
         self._output_lock = threading.Lock()  # Hatch's console is shared with the upload threads
+        self._redact = Redactor()
         with _terminated_like_interrupted():
             try:
                 self._publish(artifacts, options)
@@ -81,9 +83,21 @@ class CustomIndexPublisher(PublisherInterface):
                 self._abort(str(e), _exit_code(e.code))
             except KeyboardInterrupt as e:
                 self._abort(f"{_stopped_by(e)} before any upload; nothing was uploaded", _exit_code(EXIT_INTERRUPTED))
+            except Exception as e:  # noqa: BLE001 -- a bug of ours: reported without the frames' locals
+                self._abort(self._unexpected(e), 1)
         problem = self._report.write()
         if problem:  # the publish itself went well: that stays its outcome
             self.app.display_warning(f"Warning: {problem}")
+
+    def _unexpected(self, error: Exception) -> str:
+        """A bug's message, and with -v its traceback as text: never an exception that would carry this run's
+        arguments (`-a`, `-o auth=`) into Hatch's traceback of local variables."""
+        self.app.display_debug(self._redact("".join(traceback.format_exception(error)).rstrip()))
+        detail = self._redact(str(error))
+        return (
+            f"hatch-custom-index failed unexpectedly: {type(error).__name__}{': ' + detail if detail else ''}. This is "
+            "a bug: please report it with the output of `hatch -v publish ...` (no secret is in it)"
+        )
 
     def _abort(self, message: str, code: int) -> None:
         """Stop with `message`; the JSON report says why (so a stale one is never taken for this run's)."""
@@ -111,7 +125,9 @@ class CustomIndexPublisher(PublisherInterface):
         dry_run = repository.settings.dry_run
         interactive = not options.get("no_prompt") and sys.stdin.isatty()
         prompter = _HatchPrompter(self.app) if interactive and not dry_run else None
-        redact = Redactor()
+        redact = self._redact
+        if repository.settings.auth:
+            redact.add(repository.settings.auth)
         client = IndexClient(
             repository, redact=redact, notify=self._warn, debug=self._debug, verbosity=self.app.verbosity
         )
