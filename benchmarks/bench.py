@@ -24,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tarfile
 import tempfile
 import zipfile
@@ -297,9 +298,11 @@ def main() -> int:
 
 
 def compile_plugin() -> None:
-    """Byte-compile the plugin as installing its wheel does: an editable install under PYTHONDONTWRITEBYTECODE would
-    otherwise compile it on every run, a cost no user pays and no peer is charged."""
+    """Byte-compile the plugin and everything installed beside it, as `pip install` does: Hatch's uv installs without
+    bytecode, and under PYTHONDONTWRITEBYTECODE every run would compile Hatch, httpx2, rich... (0.19 s measured), a
+    cost no user of a pip-installed Hatch pays."""
     compileall.compile_dir(Path(hatch_custom_index.__file__).parent, quiet=1)
+    compileall.compile_dir(sysconfig.get_paths()["purelib"], quiet=1, workers=0)
 
 
 def machine() -> str:

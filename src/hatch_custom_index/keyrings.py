@@ -5,9 +5,6 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-import keyring
-from keyring.credentials import Credential
-
 from hatch_custom_index.errors import Secret, scrub
 from hatch_custom_index.urls import spellings
 
@@ -35,8 +32,9 @@ class Keyring:
         """`get_credential` (a backend may supply the username too), then `get_password` when a username is known."""
         for service in self.services:
             found = self._call("get_credential", service, username)
-            if isinstance(found, Credential) and found.password:
-                return found.username or username or "", Secret(found.password)
+            password, user = getattr(found, "password", None), getattr(found, "username", None)
+            if isinstance(password, str) and password:
+                return (user if isinstance(user, str) and user else username or ""), Secret(password)
         if username:
             for service in self.services:
                 password = self._call("get_password", service, username)
@@ -52,6 +50,9 @@ class Keyring:
             return False if saving else None
         answer: list[object] = []
         failure: list[Exception] = []
+
+        # Imported here, the one use: 15 ms and a few MiB that a publish with nothing to upload never needs.
+        import keyring  # noqa: PLC0415
 
         def ask() -> None:
             try:

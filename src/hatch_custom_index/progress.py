@@ -11,16 +11,6 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
-
 from hatch_custom_index.outcome import count
 
 if TYPE_CHECKING:
@@ -40,6 +30,17 @@ class LiveProgress:
     """Thread-safe: the upload threads report bytes, the main thread prints the finished lines."""
 
     def __init__(self, artifacts: list[Artifact]) -> None:
+        # Imported here: bars are drawn only on a terminal, for uploads (12 ms that a CI log or a re-publish skips).
+        from rich.console import Console  # noqa: PLC0415
+        from rich.progress import (  # noqa: PLC0415
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
         self.console = Console(stderr=True, highlight=False)
         self._progress = Progress(
             TextColumn("{task.description}"),
