@@ -17,6 +17,7 @@ so tests can point `HTTP_PROXY` at it and see every request a client tried to ma
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import hashlib
 import json
@@ -254,7 +255,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "application/vnd.pypi.simple.v1+json")
         if fault.kind == "gzip-bomb":
-            body = gzip.compress(b'{"files": [' + b" " * (200 * 2**20) + b"]}", compresslevel=9)
+            body = _gzip_bomb()
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -358,6 +359,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _json_error(self, status: int, message: str) -> None:
         body = json.dumps({"message": message, "code": f"{status} {message}", "title": "Error"}).encode()
         self._send(status, body, "application/json", reason=message)
+
+
+@functools.cache
+def _gzip_bomb() -> bytes:
+    """100 MiB of JSON whitespace in about 100 KiB of gzip, made once."""
+    return gzip.compress(b'{"files": [' + b" " * (100 * 2**20) + b"]}", compresslevel=1)
 
 
 class _Server(ThreadingHTTPServer):
