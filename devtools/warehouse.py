@@ -94,6 +94,7 @@ class Warehouse:
     in_flight: int = 0
     max_in_flight: int = 0  # the most uploads it was receiving at once
     lock: threading.Lock = field(default_factory=threading.Lock)
+    reading: threading.Event = field(default_factory=threading.Event)  # a slow-read upload has begun
 
     def next_fault(self, method: str) -> Fault | None:
         queue = self.faults if method == "POST" else self.get_faults
@@ -212,7 +213,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.read(min(length, 4096))
             self._reset()
             return
-        body = self.rfile.read(length)
+        if fault is not None and fault.kind == "slow-read":  # a slow network: the body arrives over `seconds`
+            state.reading.set()
+            parts, step = [], max(1, length // 40)
+            while len(parts) * step < length:
+                parts.append(self.rfile.read(min(step, length - len(parts) * step)))
+                time.sleep(fault.seconds / 40)
+            body = b"".join(parts)
+        else:
+            body = self.rfile.read(length)
         if path != "/legacy/":
             self._send(404, b"Not Found")
             return

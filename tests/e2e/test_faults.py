@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import signal
 import ssl
+import subprocess
 import time
 import zipfile
 
@@ -585,3 +587,25 @@ def test_a_bug_of_ours_never_shows_a_secret_nor_hatch_s_locals(wheel_project, tm
     assert "Traceback (most recent call last)" in verbose.output  # -v: where it happened, as text
     assert "in broken" in verbose.output
     assert PLAIN_SECRET not in quiet.output + verbose.output
+
+
+def test_a_wheel_rewritten_while_it_uploads_never_reaches_the_index_torn(sandbox, warehouse):
+    configure(sandbox, warehouse)
+    project = sandbox.project(payload=os.urandom(1_500_000).hex())  # a few MB that do not compress
+    (wheel,) = project.build(("wheel",))
+    warehouse.state.faults.append(Fault("slow-read", seconds=3))
+    command = sandbox.command("-o", "repo=warehouse", "-a", WAREHOUSE_TOKEN)
+    env = {**sandbox.env, "NO_COLOR": "1"}
+    running = subprocess.Popen(command, cwd=project.root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    assert warehouse.state.reading.wait(30)
+    with wheel.open("r+b") as stream:  # in place, same size: the first half becomes another build's
+        half = stream.read(wheel.stat().st_size // 2)
+        stream.seek(0)
+        stream.write(half[::-1])
+    output, _ = running.communicate(timeout=60)
+
+    assert running.returncode == 1, output
+    assert "changed since it was checked" in output, output
+    assert warehouse.state.uploads == []
+    assert WAREHOUSE_TOKEN not in output
