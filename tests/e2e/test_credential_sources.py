@@ -199,3 +199,19 @@ def test_a_token_pasted_with_a_newline_is_used_without_it_and_said_so(sandbox, p
     assert result.returncode == 0, result.output
     assert published(pypiserver, project)
     assert "Note: environment variable HATCH_INDEX_AUTH ends or starts with whitespace" in result.output
+
+
+def test_a_cache_directory_that_is_a_file_is_named_as_such(sandbox, pypiserver, tmp_path):
+    local_repo(sandbox, pypiserver, 'user = "alice"')
+    not_a_directory = tmp_path / "cache-file"
+    not_a_directory.write_text("")
+    project = sandbox.project()
+    project.build()
+
+    result = project.publish(
+        "-o", "repo=local", env={"HATCH_INDEX_AUTH": PW["alice"], "HATCH_CACHE_DIR": str(not_a_directory)}
+    )
+
+    assert result.returncode == 0, result.output
+    assert "is a file, not a directory" in result.output
+    assert "not valid JSON" not in result.output
