@@ -109,43 +109,20 @@ class CustomIndexPublisher(PublisherInterface):
     def _publish(self, paths: list[str], options: dict[str, Any]) -> None:
         repository, pypirc = self._repository(options)
         root = Path(self.root)
-        report = repository.settings.report
-        self._report.path, self._report.index_url = (root / report if report else None), redact_url(repository.url)
-        require_safe_transport(repository)
-        passed_over: list[Path] = []
-        batch = read_batch(
-            find_artifacts(paths, root, passed_over),
-            attestations=repository.settings.attestations is not AttestationsMode.NEVER,
-        )
-        self._report.outcomes = [Outcome(artifact, Status.NOT_ATTEMPTED) for artifact in batch]
-        for path in passed_over:
-            self.app.display_info(f"Passing over {display_path(path, root)}: not a wheel or source distribution")
-        self._show_repository(repository)
-
+        batch = self._batch(paths, repository, root)
         dry_run = repository.settings.dry_run
         interactive = not options.get("no_prompt") and sys.stdin.isatty()
         prompter = _HatchPrompter(self.app) if interactive and not dry_run else None
-        redact = self._redact
         if repository.settings.auth:
-            redact.add(repository.settings.auth)
-        client = IndexClient(
-            repository, redact=redact, notify=self._warn, debug=self._debug, verbosity=self.app.verbosity
-        )
-        with client:
+            self._redact.add(repository.settings.auth)
+        verbosity = self.app.verbosity
+        with IndexClient(
+            repository, redact=self._redact, notify=self._warn, debug=self._debug, verbosity=verbosity
+        ) as client:
             trusted = TrustedPublishing(client, repository.settings.trusted_publishing, mask=_print_now)
             # A dry run asks nothing and mints nothing, even for an index that refuses anonymous reads.
-            chain = CredentialChain(
-                repository,
-                pypirc=pypirc,
-                cache=self._user_cache(),
-                keyring=Keyring(
-                    repository.url, self._warn, timeout=WAIT_AT_A_TERMINAL if interactive else WAIT_UNATTENDED
-                )
-                if repository.settings.keyring
-                else None,
-                prompter=prompter,
-                trusted=None if dry_run else trusted,
-                redact=redact,
+            chain = self._credential_chain(
+                repository, pypirc, prompter, None if dry_run else trusted, interactive=interactive
             )
             started = time.monotonic()
             plan, facts, readable = self._plan(batch, client, chain)
@@ -162,15 +139,12 @@ class CustomIndexPublisher(PublisherInterface):
             outcomes, interrupted = self._upload(batch, plan.to_upload, client, chain, facts, root)
             if not interrupted:
                 outcomes = self._confirm(outcomes, client, chain, facts, root, readable=readable)
-        uploaded = any(o.status is Status.UPLOADED for o in outcomes)
         stopped_by = "Terminated (SIGTERM)" if _received else "Interrupted"
         conclusion = conclude(outcomes, repository.display_name, root, interrupted=interrupted, by=stopped_by)
-        if uploaded or (options.get("initialize_auth") and conclusion.message is None):
-            try:
-                chain.remember(self._warn)
-            except KeyboardInterrupt:  # the uploads are done: say so, not "nothing was uploaded"
-                self._warn("Warning: interrupted while saving what the prompt gave; it may not have been saved")
-                conclusion = Conclusion(conclusion.message or "Interrupted after the uploads", EXIT_INTERRUPTED)
+        if any(o.status is Status.UPLOADED for o in outcomes) or (
+            options.get("initialize_auth") and conclusion.message is None
+        ):
+            conclusion = self._remember(chain, conclusion)
         self._finish(outcomes, client, started, prompter)
         if conclusion.message is not None:
             hint = chain.keyring_hint(outcomes)
@@ -180,6 +154,54 @@ class CustomIndexPublisher(PublisherInterface):
             self.app.display_info()
             self.app.display_mini_header(project)
             self.app.display_info(repository.release_url(project, version, facts.simple_url))
+
+    def _batch(self, paths: list[str], repository: Repository, root: Path) -> list[Artifact]:
+        """Every file read and checked, before anything is sent (the report knows them from here on)."""
+        report = repository.settings.report
+        self._report.path, self._report.index_url = (root / report if report else None), redact_url(repository.url)
+        require_safe_transport(repository)
+        passed_over: list[Path] = []
+        batch = read_batch(
+            find_artifacts(paths, root, passed_over),
+            attestations=repository.settings.attestations is not AttestationsMode.NEVER,
+        )
+        self._report.outcomes = [Outcome(artifact, Status.NOT_ATTEMPTED) for artifact in batch]
+        for path in passed_over:
+            self.app.display_info(f"Passing over {display_path(path, root)}: not a wheel or source distribution")
+        self._show_repository(repository)
+        return batch
+
+    def _credential_chain(
+        self,
+        repository: Repository,
+        pypirc: Pypirc | None,
+        prompter: _HatchPrompter | None,
+        trusted: TrustedPublishing | None,
+        *,
+        interactive: bool,
+    ) -> CredentialChain:
+        keyring = None
+        if repository.settings.keyring:
+            wait = WAIT_AT_A_TERMINAL if interactive else WAIT_UNATTENDED
+            keyring = Keyring(repository.url, self._warn, timeout=wait)
+        return CredentialChain(
+            repository,
+            pypirc=pypirc,
+            cache=self._user_cache(),
+            keyring=keyring,
+            prompter=prompter,
+            trusted=trusted,
+            redact=self._redact,
+        )
+
+    def _remember(self, chain: CredentialChain, conclusion: Conclusion) -> Conclusion:
+        """Save what the prompt gave; Ctrl-C meanwhile ends the run as interrupted, the uploads' outcome kept."""
+        try:
+            chain.remember(self._warn)
+        except KeyboardInterrupt:  # the uploads are done: say so, not "nothing was uploaded"
+            self._warn("Warning: interrupted while saving what the prompt gave; it may not have been saved")
+            return Conclusion(conclusion.message or "Interrupted after the uploads", EXIT_INTERRUPTED)
+        return conclusion
 
     def _repository(self, options: dict[str, Any]) -> tuple[Repository, Pypirc | None]:
         """The repository and its settings from Hatch's flags, `-o`, the environment and the config tables."""
