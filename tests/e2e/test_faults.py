@@ -609,3 +609,17 @@ def test_a_wheel_rewritten_while_it_uploads_never_reaches_the_index_torn(sandbox
     assert "changed since it was checked" in output, output
     assert warehouse.state.uploads == []
     assert WAREHOUSE_TOKEN not in output
+
+
+def test_sigterm_before_any_upload_says_nothing_was_uploaded(sandbox, warehouse):
+    configure(sandbox, warehouse)
+    project = sandbox.project()
+    project.build()
+    warehouse.state.get_faults.append(Fault("stall", seconds=30))
+
+    seconds, code, output = ctrl_c_at_post(sandbox, warehouse, project, 1, "GET", stop=signal.SIGTERM)
+
+    assert seconds < 15
+    assert code == 143
+    assert "Terminated (SIGTERM) before any upload; nothing was uploaded" in output
+    assert posts(warehouse) == 0
