@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
@@ -66,3 +67,19 @@ class RaisingKeyring(KeyringBackend):
 
     def delete_password(self, *_args: object) -> None:
         raise self._fail()
+
+
+class HangingKeyring(KeyringBackend):
+    """A locked Secret Service over SSH or in a container: it never answers."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, *_args: object) -> str | None:
+        time.sleep(600)
+        return None
+
+    def set_password(self, *_args: object) -> None:
+        time.sleep(600)
+
+    def delete_password(self, *_args: object) -> None:
+        time.sleep(600)

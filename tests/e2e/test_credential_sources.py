@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.e2e.conftest import PYPISERVER_USERS as PW
@@ -215,3 +217,19 @@ def test_a_cache_directory_that_is_a_file_is_named_as_such(sandbox, pypiserver, 
     assert result.returncode == 0, result.output
     assert "is a file, not a directory" in result.output
     assert "not valid JSON" not in result.output
+
+
+def test_a_keyring_that_never_answers_is_given_up_after_10_s(sandbox, pypiserver):
+    local_repo(sandbox, pypiserver, 'user = "alice"')
+    project = sandbox.project()
+    project.build()
+    started = time.monotonic()
+
+    result = project.publish(
+        "-o", "repo=local", env={"PYTHON_KEYRING_BACKEND": "tests.keyring_backends.HangingKeyring"}
+    )
+
+    assert time.monotonic() - started < 40  # 10 s for the keyring, then the run ends on its own
+    assert result.returncode == 1
+    assert "could not read the keyring (no answer within 10 s" in result.output
+    assert "No password or token for local" in result.output
