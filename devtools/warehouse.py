@@ -155,6 +155,20 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(fault.seconds)
             self.close_connection = True
             return
+        if fault is not None and fault.kind == "slow-head":  # the status line and headers, a byte at a time
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"X-Padding: " + b"x" * 4000 + b"\r\n\r\n"
+            started = time.monotonic()
+            try:
+                for byte in head:
+                    if time.monotonic() - started > fault.seconds:
+                        break
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:  # the client gave up, as it should
+                pass
+            self.close_connection = True
+            return
         if fault is not None and fault.kind in {"endless", "trickle", "gzip-bomb"}:
             self._hostile_page(fault)
             return

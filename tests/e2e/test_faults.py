@@ -623,3 +623,15 @@ def test_sigterm_before_any_upload_says_nothing_was_uploaded(sandbox, warehouse)
     assert code == 143
     assert "Terminated (SIGTERM) before any upload; nothing was uploaded" in output
     assert posts(warehouse) == 0
+
+
+def test_an_answer_whose_head_trickles_in_ends_at_the_request_s_deadline(wheel_project, warehouse):
+    warehouse.state.get_faults.append(Fault("slow-head", seconds=60))  # a byte every 0.1 s: no read ever times out
+    started = time.monotonic()
+
+    result = publish(wheel_project, "-o", "timeout=1", "-o", "retries=0")
+
+    assert time.monotonic() - started < 15
+    assert result.returncode == 1
+    assert "did not complete the request within its deadline (twice the option `timeout`" in result.output
+    assert "Nothing was uploaded" in result.output

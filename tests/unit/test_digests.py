@@ -58,10 +58,11 @@ def test_every_wanted_file_is_hashed_and_no_thread_outlives_finish(files: list[F
 
 
 def test_nothing_wanted_stops_it(files: list[File]) -> None:
-    prefetch = Sha256Prefetch(files)
+    many = [File(file.path) for _ in range(40) for file in files]  # 480 files: more than a stalled caller's slice
+    prefetch = Sha256Prefetch(many)
     prefetch.finish([])
-    hashed = [file for file in files if SHA256 in file.digests]
-    assert len(hashed) < len(files)
+    hashed = [file for file in many if SHA256 in file.digests]
+    assert len(hashed) < len(many)
     assert all(file.digests[SHA256] == sha256(file.path) for file in hashed)
 
 

@@ -8,6 +8,7 @@ import ssl
 import httpx2
 import pytest
 
+from hatch_custom_index.index.deadline import DeadlineBackend, install
 from hatch_custom_index.index.retry import RETRY_AFTER_CAP, RetryPolicy, is_tls_failure, is_transient
 
 NOW = datetime.datetime(2026, 11, 25, 12, 0, 0, tzinfo=datetime.timezone.utc)
@@ -63,3 +64,12 @@ def test_what_each_transport_failure_means() -> None:
 @pytest.mark.parametrize("value", ["", None])
 def test_no_retry_after_is_no_wait(value: str | None) -> None:
     assert policy().retry_after(value) == 0.0
+
+
+def test_every_pool_of_the_client_gets_the_whole_request_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    # If this fails, httpx2 keeps its connection pools elsewhere now: requests keep only their per-read timeouts.
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    client = httpx2.Client()
+    assert install(client)
+    transports = [client._transport, *client._mounts.values()]  # noqa: SLF001
+    assert all(isinstance(t._pool._network_backend, DeadlineBackend) for t in transports if t)  # noqa: SLF001

@@ -20,6 +20,7 @@ from hatch_custom_index.errors import (
     printable,
     redact_url,
 )
+from hatch_custom_index.index.deadline import PASSED, deadline, install
 from hatch_custom_index.index.messages import describe, extract_message, network_failure, silence
 from hatch_custom_index.index.retry import Failure, RetryPolicy, is_transient
 from hatch_custom_index.index.simple import SIMPLE_ACCEPT, parse_simple_page
@@ -39,6 +40,7 @@ UPLOAD_ACCEPT = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7"
 MAX_REDIRECTS = 5
 MAX_BODY_SHOWN = 4000  # characters of a failed answer's body shown with -vv
 MAX_SIGN_IN_PAGE = 100_000  # characters of a 200 HTML answer looked at for a password form
+MIN_SEND_RATE = 10_000  # bytes a second: the slowest upload a deadline allows for
 MAX_ANSWER_BYTES = 64 * 2**20  # the largest answer read, decompressed: PyPI's largest project pages are a few MiB
 
 
@@ -90,6 +92,7 @@ class IndexClient:
             verify=ssl_context(repository),
             follow_redirects=False,
         )
+        self.bounded = install(self.client)  # a whole-request deadline beside the per-read timeouts
 
     def close(self) -> None:
         self.client.close()
@@ -291,18 +294,20 @@ class IndexClient:
         request's method, URL and status; `-vv` also the body of a failure, without secrets."""
         started = time.monotonic()
         request = self.client.build_request(method, url, **kwargs)
-        if credentials is None:
-            response = self.client.send(request, stream=True)
-        else:
-            auth = httpx2.BasicAuth(credentials.username, credentials.password.reveal())
+        size = int(request.headers.get("Content-Length", "0"))
+        with deadline(self.deadline(size)):
+            if credentials is None:
+                response = self.client.send(request, stream=True)
+            else:
+                auth = httpx2.BasicAuth(credentials.username, credentials.password.reveal())
+                try:
+                    response = self.client.send(request, auth=auth, stream=True)
+                finally:
+                    del auth  # no revealed secret lingers in this frame's locals for a debug traceback
             try:
-                response = self.client.send(request, auth=auth, stream=True)
+                self._read(response, url)
             finally:
-                del auth  # no revealed secret lingers in this frame's locals for a debug traceback
-        try:
-            self._read(response, url)
-        finally:
-            response.close()
+                response.close()
         if self.verbosity >= 1:
             self.debug(f"{method} {redact_url(url)} -> {response.status_code} ({time.monotonic() - started:.2f} s)")
         if self.verbosity >= 2 and response.is_error:  # noqa: PLR2004 -- -vv
@@ -331,7 +336,16 @@ class IndexClient:
             chunks.append(chunk)
         response._content = b"".join(chunks)  # noqa: SLF001 -- what `Response.read()` sets, read within the bounds
 
+    def deadline(self, size: int) -> float:
+        """A whole request's time limit: twice `timeout`, plus a second for every 10 kB it sends."""
+        return 2 * self.timeout + size / MIN_SEND_RATE
+
     def _network_message(self, url: str, error: httpx2.HTTPError) -> str:
+        if isinstance(error, httpx2.TimeoutException) and str(error) == PASSED:
+            return (
+                f"{redact_url(url)} did not complete the request within its deadline (twice the option `timeout`, "
+                "plus a second for every 10 kB sent): an index or a proxy that answers a byte at a time?"
+            )
         if isinstance(error, httpx2.TimeoutException):
             return silence(url, self.timeout)
         return network_failure(url, error, self.redact, proxy_for(url))
