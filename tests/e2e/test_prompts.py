@@ -157,3 +157,24 @@ def test_a_corrupt_cache_file_is_replaced_after_a_prompted_success(sandbox):
     assert code == 0, output
     assert json.loads(sandbox.user_cache.read_text()) == {"local": "dave"}
     assert [path.name for path in sandbox.user_cache.parent.iterdir()] == [sandbox.user_cache.name]
+
+
+def test_two_prompted_publishes_at_once_both_remember_their_username(sandbox, pypiserver):
+    sandbox.write_config(f'[publish.custom-index.repos]\nfirst = "{pypiserver.url}"\nsecond = "{pypiserver.url}"\n')
+    one, two = sandbox.project(), sandbox.project()
+    one.build()
+    two.build()
+    backend = {"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    first = sandbox.spawn(one, "-o", "repo=first", env=backend)
+    second = sandbox.spawn(two, "-o", "repo=second", env=backend)
+    for child, user in ((first, "bob"), (second, "carol")):  # both have read the cache before either saves
+        child.expect_exact("Username for ")
+        child.sendline(user)
+        child.expect_exact(f"Password for {user} at ")
+    for child, user in ((first, "bob"), (second, "carol")):
+        child.sendline(PW[user])
+    (code_one, out_one), (code_two, out_two) = finish(first), finish(second)
+
+    assert code_one == 0, out_one
+    assert code_two == 0, out_two
+    assert json.loads(sandbox.user_cache.read_text()) == {"first": "bob", "second": "carol"}
