@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
-from packaging.metadata import parse_email
+from packaging.metadata import Metadata, parse_email
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -276,9 +276,14 @@ def _check_identity(metadata: dict[str, Any], name: str, version: str, path: Pat
 
 
 def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
-    """Map packaging's raw metadata to Warehouse's form: repeated parts for multi-use fields."""
+    """Map packaging's raw metadata to Warehouse's form: repeated parts for multi-use fields. A field newer than the
+    file's Metadata-Version is left out, as twine does: PyPI refuses it (setuptools 56-76 writes `License-File` in
+    Metadata 2.1, which PyPI answers with 400 "license-file introduced in metadata version 2.4, not 2.1")."""
     fields: list[tuple[str, str]] = []
+    declared = Version(str(metadata.get("metadata_version", "1.0")))
     for key, value in metadata.items():
+        if Version(introduced_in(key)) > declared:
+            continue
         if key == "keywords":
             fields.append(("keywords", ", ".join(value)))
         elif key == "project_urls":
@@ -289,6 +294,12 @@ def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
         else:
             fields.append((key, value))
     return fields
+
+
+def introduced_in(key: str) -> str:
+    """The Metadata-Version that introduced the raw field `key`, as packaging (which Warehouse validates with) knows
+    it; `1.0` for a field packaging does not describe."""
+    return str(getattr(vars(Metadata).get(key), "added", "1.0"))  # its field descriptors say when
 
 
 def plan_order(artifacts: list[Artifact]) -> list[Artifact]:
@@ -324,13 +335,13 @@ def read_batch(paths: list[Path], *, attestations: bool = True) -> list[Artifact
 def _batch_conflicts(artifacts: list[Artifact]) -> list[str]:
     problems = []
     by_name: dict[str, Artifact] = {}
-    sdists: dict[tuple[str, str], Artifact] = {}
+    sdists: dict[tuple[str, Version], Artifact] = {}
     for artifact in artifacts:
         twin = by_name.setdefault(artifact.name, artifact)
         if twin is not artifact and twin.sha256 != artifact.sha256:
             problems.append(f"{artifact.path} and {twin.path} have the same name but different contents")
         if artifact.filetype == "sdist":
-            release = (artifact.project, artifact.version)
+            release = (artifact.project, Version(artifact.version))  # 1.0 and 1.0.0 are one release to an index
             other = sdists.setdefault(release, artifact)
             if other is not artifact and other.name != artifact.name:
                 problems.append(

@@ -7,6 +7,7 @@ import hashlib
 import pytest
 
 from tests.e2e.conftest import PYPISERVER_USERS, WAREHOUSE_TOKEN, upload_refusal
+from tests.unit.builders import write_wheel
 
 pytestmark = pytest.mark.e2e
 
@@ -351,3 +352,27 @@ def test_an_index_that_wants_credentials_to_read_gets_them_from_its_own_host(san
     assert again.stderr.count("... already exists") == 2
     assert f"GET {warehouse.simple_url}{project.name}/ -> 401" in again.output
     assert f"GET {warehouse.simple_url}{project.name}/ -> 200" in again.output
+
+
+def test_a_field_newer_than_the_files_metadata_version_is_left_out_of_the_form(sandbox, warehouse):
+    # What setuptools 56-76 builds: License-File in Metadata 2.1, a form PyPI refuses with 400.
+    sandbox.write_config(
+        "[publish.custom-index.repos.warehouse]\n"
+        f'url = "{warehouse.upload_url}"\nsimple-url = "{warehouse.simple_url}"\n'
+    )
+    project = sandbox.project()
+    project.dist.mkdir()
+    name = project.name.replace("-", "_")
+    metadata = f"Metadata-Version: 2.1\nName: {project.name}\nVersion: 1.0.0\nLicense-File: LICENSE\nSummary: old\n"
+    write_wheel(
+        project.dist / f"{name}-1.0.0-py3-none-any.whl",
+        {f"{name}-1.0.0.dist-info/METADATA": metadata.encode(), f"{name}/__init__.py": b""},
+    )
+
+    result = project.publish("-o", "repo=warehouse", "-o", f"auth={WAREHOUSE_TOKEN}")
+
+    assert result.returncode == 0, result.output
+    (form,) = warehouse.state.uploads
+    assert form.field("metadata_version") == "2.1"
+    assert form.field("summary") == "old"
+    assert "license_file" not in form.fields

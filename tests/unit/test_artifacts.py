@@ -584,3 +584,23 @@ def test_metadata_form_fields_of_metadata_2_5() -> None:
     assert values("description") == ["# Demo\n\nThe long description.\n"]
     plural = {"platforms", "supported_platforms", "license_files", "import_names", "import_namespaces"}
     assert not plural & {name for name, _ in fields}
+
+
+def test_two_sdists_whose_versions_are_one_release_to_an_index(tmp_path: Path) -> None:
+    short = hand_sdist(tmp_path, metadata_text(version="1.2"), name="demo_pkg-1.2.tar.gz", top="demo_pkg-1.2")
+    long = hand_sdist(tmp_path, metadata_text(version="1.2.0"), name="demo_pkg-1.2.0.tar.gz", top="demo_pkg-1.2.0")
+    with pytest.raises(PublishError, match="two source distributions of demo-pkg"):
+        read_batch([short, long])
+
+
+def test_a_field_newer_than_the_declared_metadata_version_is_not_sent() -> None:
+    # setuptools 56-76: License-File in Metadata 2.1, which PyPI refuses ("introduced in metadata version 2.4").
+    text = metadata_text(metadata_version="2.1") + "License-File: LICENSE\nLicense-Expression: MIT\nSummary: s\n"
+    fields = dict(metadata_form_fields(parse_metadata(text.encode(), Path("demo-1.0.tar.gz"))))
+    assert "license_file" not in fields
+    assert "license_expression" not in fields
+    assert fields["summary"] == "s"
+    newer = metadata_text(metadata_version="2.4") + "License-File: LICENSE\n"
+    assert dict(metadata_form_fields(parse_metadata(newer.encode(), Path("demo-1.0.tar.gz"))))["license_file"] == (
+        "LICENSE"
+    )
