@@ -14,7 +14,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from hatch_custom_index.errors import PublishError
+from hatch_custom_index.errors import ConfigurationError
 from hatch_custom_index.settings import OPTIONS, Layer, Value, convert, note_trimmed
 
 # click's parameter name -> (the plugin's option, the flag as Hatch's help spells it)
@@ -42,7 +42,7 @@ def read_flags(context: Any = None) -> Layer:
             "them in a way hatch-custom-index does not know, and a publish must not ignore a repository, user or "
             "certificate you gave. Install a Hatch version that hatch-custom-index supports, or report this"
         )
-        raise PublishError(message)
+        raise ConfigurationError(message)
     layer = Layer()
     for param, (name, flag) in FLAGS.items():
         if context.get_parameter_source(param) is not ParameterSource.COMMANDLINE or params[param] is None:
@@ -62,6 +62,6 @@ def merge_command_line(flags: Layer, options: Layer) -> Layer:
         if other is not None and other.value != flagged.value:
             shown = "" if OPTIONS[name].credential else f" ({flagged.value!r} and {other.value!r})"
             message = f"{flagged.source} and {other.source} give different values{shown}; give only one of them"
-            raise PublishError(message)
+            raise ConfigurationError(message)
         merged.values[name] = flagged
     return merged

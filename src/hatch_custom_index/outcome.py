@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from hatch_custom_index.model import Outcome, Status
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 EXIT_FAILED = 1
@@ -55,6 +56,14 @@ def conclude(
     if missing:
         message += f"\nNot on the index: {', '.join(missing)}"
     return Conclusion(message.lstrip("\n"), code)
+
+
+def unlisted(outcomes: list[Outcome], names: set[str], why: Callable[[Outcome], str]) -> list[Outcome]:
+    """The outcomes once the read-back is known: an upload the index does not list is not a success, whatever
+    answered it; `why` words each such file's error."""
+    return [
+        Outcome(o.artifact, Status.UNCONFIRMED, why(o), o.seconds) if o.artifact.name in names else o for o in outcomes
+    ]
 
 
 def summary(outcomes: list[Outcome], seconds: float) -> str:

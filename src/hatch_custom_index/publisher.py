@@ -36,6 +36,7 @@ from hatch_custom_index.outcome import (
     display_path,
     released,
     summary,
+    unlisted,
 )
 from hatch_custom_index.plan import Plan, make_plan
 from hatch_custom_index.progress import LiveProgress
@@ -350,25 +351,23 @@ class CustomIndexPublisher(PublisherInterface):
                 "Warning: the uploads could not be confirmed: the index's simple pages could not be read"
             )
             return outcomes
-        unlisted = {artifact.name for artifact in client.unlisted(uploaded, chain.get(), facts, wait)}
-        if not unlisted:
+        missing = {artifact.name for artifact in client.unlisted(uploaded, chain.get(), facts, wait)}
+        if not missing:
             self.app.display_debug(f"Confirmed: the index lists {', '.join(a.name for a in uploaded)}")
             return outcomes
-        confirmed = []
-        for outcome in outcomes:
-            if outcome.artifact.name not in unlisted:
-                confirmed.append(outcome)
-                continue
-            url = facts.project_url(outcome.artifact.project)
-            unconfirmed = Outcome(
-                outcome.artifact,
-                Status.UNCONFIRMED,
-                f"the upload was answered as a success, but {redact_url(url)} does not list the file after {wait:g} s "
-                "(option `confirm`): it was not stored; check the upload URL, or what answered it (a proxy or a "
-                "sign-in page in front of the index)",
+
+        def why(outcome: Outcome) -> str:
+            url = redact_url(facts.project_url(outcome.artifact.project))
+            return (
+                f"the upload was answered as a success, but {url} does not list the file after {wait:g} s (option "
+                "`confirm`): it was not stored; check the upload URL, or what answered it (a proxy or a sign-in page "
+                "in front of the index)"
             )
-            self._show(unconfirmed, root, None)
-            confirmed.append(unconfirmed)
+
+        confirmed = unlisted(outcomes, missing, why)
+        for outcome in confirmed:
+            if outcome.status is Status.UNCONFIRMED:
+                self._show(outcome, root, None)
         return confirmed
 
     def _show(self, outcome: Outcome, root: Path, live: LiveProgress | None) -> None:

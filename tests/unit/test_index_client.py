@@ -169,3 +169,13 @@ def test_a_closed_port_is_unreachable_after_the_retries(server) -> None:
     ):
         index.client.request("GET", f"{closed}/simple/")
     assert index.waits == [0.5, 1.0]
+
+
+def test_an_upload_the_index_never_lists_is_waited_for_up_to_confirm_and_no_longer(server, wheel) -> None:
+    server.state.faults.append(Fault("accept-no-store"))
+    index = Index(server)
+    artifact = read_artifact(wheel)
+    assert index.upload(artifact) is Status.UPLOADED
+
+    assert index.client.unlisted([artifact], CREDENTIALS, index.facts, wait=3.0) == [artifact]
+    assert index.waits == [0.5, 1.0, 1.5]  # backoff, the last wait cut to what is left of the 3 s

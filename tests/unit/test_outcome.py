@@ -9,7 +9,7 @@ import pytest
 from hatch_custom_index import publisher
 from hatch_custom_index.artifacts import Artifact
 from hatch_custom_index.model import Outcome, Status
-from hatch_custom_index.outcome import EXIT_INTERRUPTED, conclude, count, released, size, summary
+from hatch_custom_index.outcome import EXIT_INTERRUPTED, conclude, count, released, size, summary, unlisted
 
 ROOT = Path("/project")
 
@@ -133,3 +133,14 @@ def test_time_at_a_prompt_is_counted_apart() -> None:
     prompter.password("Password")
 
     assert prompter.waited == 84.0
+
+
+def test_an_upload_the_index_does_not_list_is_not_a_success() -> None:
+    listed, missing = artifact("a.whl"), artifact("b.whl")
+    outcomes = [Outcome(listed, Status.UPLOADED, seconds=1.0), Outcome(missing, Status.UPLOADED, seconds=2.0)]
+
+    after = unlisted(outcomes, {"b.whl"}, lambda o: f"{o.artifact.name} is not listed")
+
+    assert after[0] is outcomes[0]
+    assert (after[1].status, after[1].error, after[1].seconds) == (Status.UNCONFIRMED, "b.whl is not listed", 2.0)
+    assert conclude(after, "corp", ROOT).exit_code == 1

@@ -21,7 +21,7 @@ from hatch_custom_index.errors import (
     redact_url,
 )
 from hatch_custom_index.index.deadline import PASSED, deadline, install
-from hatch_custom_index.index.messages import describe, extract_message, network_failure, silence
+from hatch_custom_index.index.messages import REDACTION_MARGIN, describe, extract_message, network_failure, silence
 from hatch_custom_index.index.retry import Failure, RetryPolicy, is_transient
 from hatch_custom_index.index.simple import SIMPLE_ACCEPT, parse_simple_page
 from hatch_custom_index.model import Credentials, Status
@@ -163,17 +163,16 @@ class IndexClient:
     ) -> list[Artifact]:
         """Of the files just uploaded, those the index does not list (with their sha256, where it gives hashes), asked
         again with backoff for up to `wait` seconds: an index behind a CDN may take a moment."""
-        missing = list(uploaded)
-        deadline, attempt = time.monotonic() + wait, 0
+        missing, waited, attempt = list(uploaded), 0.0, 0
         while True:
             for project in dict.fromkeys(artifact.project for artifact in missing):
                 files = self.existing_files(project, lambda: credentials, facts, retry=False).files
                 missing = [a for a in missing if a.project != project or files.get(a.name, "") not in {a.sha256, None}]
-            remaining = deadline - time.monotonic()
-            if not missing or remaining <= 0:
+            if not missing or waited >= wait:
                 return missing
-            self.policy.sleep(min(remaining, self.policy.delay(attempt)))
-            attempt += 1
+            pause = min(wait - waited, self.policy.delay(attempt))  # the waits add up to `wait`: injected sleeps too
+            self.policy.sleep(pause)
+            waited, attempt = waited + pause, attempt + 1
 
     def _get_simple(self, url: str, credentials: Credentials | None, *, retry: bool) -> httpx2.Response:
         """GET a simple page, following redirects within its own origin only."""
@@ -311,7 +310,8 @@ class IndexClient:
         if self.verbosity >= 1:
             self.debug(f"{method} {redact_url(url)} -> {response.status_code} ({time.monotonic() - started:.2f} s)")
         if self.verbosity >= 2 and response.is_error:  # noqa: PLR2004 -- -vv
-            body = printable(self.redact(response.text))[:MAX_BODY_SHOWN]  # secrets out before the cut
+            # Secrets out before the cut, over a bounded prefix: an error body may be up to MAX_ANSWER_BYTES.
+            body = printable(self.redact(response.text[: MAX_BODY_SHOWN + REDACTION_MARGIN]))[:MAX_BODY_SHOWN]
             self.debug(f"  {response.status_code} body: {body}")
         return response
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 MAX_MESSAGE_CHARS = 500
+REDACTION_MARGIN = 4096  # characters past a cut that are scrubbed too: more than any secret's encoded form
 
 
 def describe(response: httpx2.Response, redact: Callable[[str], str]) -> str:
@@ -64,7 +65,8 @@ def extract_message(response: httpx2.Response, redact: Callable[[str], str] = la
     # Warehouse puts its explanation in the reason phrase ("400 File already exists ..."); HTTP/2 has none.
     if reason and reason not in message and not _is_standard_reason(response.status_code, reason):
         message = f"{reason}. {message}".strip(". ") if message else reason
-    message = printable(redact(message))
+    # Secrets out of a bounded prefix (a secret's longest form is far shorter than the margin), then the cut.
+    message = printable(redact(message[: MAX_MESSAGE_CHARS + REDACTION_MARGIN]))
     if len(message) > MAX_MESSAGE_CHARS:
         message = message[:MAX_MESSAGE_CHARS].rstrip() + " …"
     return message

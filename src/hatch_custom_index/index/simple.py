@@ -44,16 +44,18 @@ MAX_JSON_DEPTH = 32  # a project page nests 4 levels; anything far deeper is an 
 
 def _too_deep(body: bytes) -> bool:
     """Whether brackets nest deeper than MAX_JSON_DEPTH (a cheap scan; strings may hold brackets, which can only make
-    a page look deeper, and a real page is far from the limit)."""
+    a page look deeper, and a real page is far from the limit). Only the brackets are walked, kept by a C-speed
+    `translate`: a 5 MB page of a project with thousands of files costs milliseconds."""
     depth = 0
-    for byte in body:
-        if byte in {0x5B, 0x7B}:  # [ {
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                return True
-        elif byte in {0x5D, 0x7D}:  # ] }
-            depth -= 1
+    for byte in body.translate(None, _NOT_BRACKETS):
+        depth += 1 if byte in _OPENING else -1
+        if depth > MAX_JSON_DEPTH:
+            return True
     return False
+
+
+_OPENING = frozenset(b"[{")
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
 
 
 def _lower(digest: object) -> str | None:
