@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import tarfile
 import threading
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -24,19 +21,21 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from hatch_custom_index.archive import Contents, read_contents
 from hatch_custom_index.attestations import find_attestations, load_attestations
 from hatch_custom_index.digests import SHA256, file_sha256
-from hatch_custom_index.errors import ArtifactError, PublishError, reason
+from hatch_custom_index.errors import ArtifactError, PublishError
 from hatch_custom_index.multipart import identity
+from hatch_custom_index.rules import Authority, Finding, Subject, check
+from hatch_custom_index.rules.content import refused_content
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 WHEEL_SUFFIX = ".whl"
 # Core metadata versions Warehouse accepts (2.0 never existed as a standard; 2.6 is not yet accepted).
 SUPPORTED_METADATA_VERSIONS = frozenset({"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"})
-MAX_METADATA_BYTES = 16 * 1024 * 1024
 # RawMetadata keys whose form field is singular although the field may repeat (Warehouse's names).
 SINGULAR_FORM_KEYS = {
     "platforms": "platform",
@@ -61,6 +60,8 @@ class Artifact:
     digests: Mapping[str, str] = field(default_factory=dict)  # form field -> hex digest; see `record_digests`
     attestations: list[dict[str, Any]] = field(default_factory=list)  # PEP 740, checked against this file
     checked: tuple[int, ...] = ()  # the file's identity when it was read: a rewrite since is refused at upload
+    contents: Contents | None = field(default=None, repr=False, compare=False)  # what the rules check
+    metadata_member: str = field(default="", repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     @property
@@ -149,92 +150,52 @@ def is_publishable(filename: str) -> bool:
 
 
 def read_artifact(path: Path) -> Artifact:
-    """Read one file's metadata and check it against its name; any problem is a PublishError naming the file."""
+    """Read one file's metadata and check it against its name; a problem that leaves nothing to check further is a
+    PublishError naming the file (the rules in `rules` check the rest)."""
     try:
         if path.name.endswith(WHEEL_SUFFIX):
             name, version, _, tags = parse_wheel_filename(path.name)
             filetype = "bdist_wheel"
             pyversion = ".".join(sorted({tag.interpreter for tag in tags}))
-            raw = _read_wheel_metadata(path, str(name), str(version))
         else:
             name, version = parse_sdist_filename(path.name)
             filetype, pyversion = "sdist", "source"
-            raw = _read_sdist_metadata(path)
     except (InvalidWheelFilename, InvalidSdistFilename) as e:
         message = f"{path}: the file name is not a valid distribution name ({e})"
         raise ArtifactError(message) from None
-    metadata = parse_metadata(raw, path)
+    kind = "tar" if path.name.endswith(".tar.gz") else "zip"
+    contents = read_contents(path, kind, refused_content)
+    if filetype == "bdist_wheel":
+        member = _wheel_metadata_member(contents, path, str(name), str(version))
+    else:
+        member = _sdist_metadata_member(contents, path)
+    metadata = parse_metadata(contents.texts[member], path)
     _check_identity(metadata, str(name), str(version), path)
     checked = identity(path)
-    return Artifact(path, filetype, pyversion, str(name), str(version), metadata, checked[2], checked=checked)
+    artifact = Artifact(path, filetype, pyversion, str(name), str(version), metadata, checked[2], checked=checked)
+    artifact.contents, artifact.metadata_member = contents, member
+    return artifact
 
 
-def _read_wheel_metadata(path: Path, name: str, version: str) -> bytes:
+def _wheel_metadata_member(contents: Contents, path: Path, name: str, version: str) -> str:
+    """The `.dist-info/METADATA` whose directory names this project and version (after normalization)."""
     wanted = (canonicalize_name(name), canonicalize_version(version))
-
-    def is_metadata(parts: list[str]) -> bool:
-        if len(parts) != 2 or parts[1] != "METADATA" or not parts[0].endswith(".dist-info"):  # noqa: PLR2004
-            return False
-        dist_name, _, dist_version = parts[0][: -len(".dist-info")].rpartition("-")
-        return (canonicalize_name(dist_name), canonicalize_version(dist_version)) == wanted
-
-    found = _read_zip_member(path, is_metadata, "wheel")
-    if found is None:
-        message = f"{path}: the wheel has no `{path.name.split('-', 1)[0]}-{version}.dist-info/METADATA`; rebuild it"
-        raise ArtifactError(message)
-    return found
+    for member in contents.texts:
+        directory, _, base = member.partition("/")
+        if base == "METADATA" and directory.endswith(".dist-info"):
+            dist_name, _, dist_version = directory[: -len(".dist-info")].rpartition("-")
+            if (canonicalize_name(dist_name), canonicalize_version(dist_version)) == wanted:
+                return member
+    message = f"{path}: the wheel has no `{path.name.split('-', 1)[0]}-{version}.dist-info/METADATA`; rebuild it"
+    raise ArtifactError(message)
 
 
-def _read_sdist_metadata(path: Path) -> bytes:
-    def is_pkg_info(parts: list[str]) -> bool:
-        return len(parts) == 2 and parts[1] == "PKG-INFO"  # noqa: PLR2004
-
-    if path.name.endswith(".zip"):
-        found = _read_zip_member(path, is_pkg_info, "source distribution")
-    else:
-        found = _read_tar_member(path, is_pkg_info)
-    if found is None:
-        message = f"{path}: the source distribution has no top-level `PKG-INFO`; rebuild it"
-        raise ArtifactError(message)
-    return found
-
-
-def _read_tar_member(path: Path, wanted: Callable[[list[str]], bool]) -> bytes | None:
-    """Like `_read_zip_member` for a .tar.gz, read to the end: an archive cut off after the member is still broken."""
-    found: bytes | None = None
-    try:
-        with tarfile.open(path, mode="r:gz") as archive:
-            for member in archive:
-                if found is None and member.isfile() and wanted(member.name.split("/")):
-                    stream = archive.extractfile(member)
-                    if stream is not None:
-                        found = _bounded_read(stream, path, member.name)
-    except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error) as e:
-        message = f"{path}: not a readable source distribution (a gzip-compressed tar archive): {reason(e)}"
-        raise ArtifactError(message) from None
-    return found
-
-
-def _read_zip_member(path: Path, wanted: Callable[[list[str]], bool], kind: str) -> bytes | None:
-    """The first member whose path parts are `wanted`, read with a bound; None when there is none."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for entry in archive.infolist():
-                if wanted(entry.filename.split("/")):
-                    with archive.open(entry) as stream:
-                        return _bounded_read(stream, path, entry.filename)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:
-        message = f"{path}: not a readable {kind} (a zip archive): {reason(e)}"
-        raise ArtifactError(message) from None
-    return None
-
-
-def _bounded_read(stream: Any, path: Path, member: str) -> bytes:
-    data = stream.read(MAX_METADATA_BYTES + 1)
-    if len(data) > MAX_METADATA_BYTES:
-        message = f"{path}: `{member}` is larger than {MAX_METADATA_BYTES // (1024 * 1024)} MiB; that is not metadata"
-        raise ArtifactError(message)
-    return data
+def _sdist_metadata_member(contents: Contents, path: Path) -> str:
+    for member in contents.texts:
+        if member.partition("/")[2] == "PKG-INFO":
+            return member
+    message = f"{path}: the source distribution has no top-level `PKG-INFO`; rebuild it"
+    raise ArtifactError(message)
 
 
 def parse_metadata(raw: bytes, path: Path) -> dict[str, Any]:
@@ -276,14 +237,9 @@ def _check_identity(metadata: dict[str, Any], name: str, version: str, path: Pat
 
 
 def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
-    """Map packaging's raw metadata to Warehouse's form: repeated parts for multi-use fields. A field newer than the
-    file's Metadata-Version is left out, as twine does: PyPI refuses it (setuptools 56-76 writes `License-File` in
-    Metadata 2.1, which PyPI answers with 400 "license-file introduced in metadata version 2.4, not 2.1")."""
+    """Map packaging's raw metadata to Warehouse's form: repeated parts for multi-use fields; only `sendable` ones."""
     fields: list[tuple[str, str]] = []
-    declared = Version(str(metadata.get("metadata_version", "1.0")))
-    for key, value in metadata.items():
-        if Version(introduced_in(key)) > declared:
-            continue
+    for key, value in sendable(metadata).items():
         if key == "keywords":
             fields.append(("keywords", ", ".join(value)))
         elif key == "project_urls":
@@ -294,6 +250,14 @@ def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
         else:
             fields.append((key, value))
     return fields
+
+
+def sendable(metadata: dict[str, Any]) -> dict[str, Any]:
+    """The fields the form sends: a field newer than the file's Metadata-Version is left out, as twine does, since PyPI
+    refuses it (setuptools 56-76 writes `License-File` in Metadata 2.1, which PyPI answers with 400 "license-file
+    introduced in metadata version 2.4, not 2.1")."""
+    declared = Version(str(metadata.get("metadata_version", "1.0")))
+    return {key: value for key, value in metadata.items() if Version(introduced_in(key)) <= declared}
 
 
 def introduced_in(key: str) -> str:
@@ -307,11 +271,19 @@ def plan_order(artifacts: list[Artifact]) -> list[Artifact]:
     return sorted(artifacts, key=lambda a: (a.project, a.version, a.filetype != "sdist", a.name))
 
 
-def read_batch(paths: list[Path], *, attestations: bool = True) -> list[Artifact]:
+def read_batch(
+    paths: list[Path],
+    *,
+    attestations: bool = True,
+    pypi_rules: bool = False,
+    notes: list[tuple[Path, Finding]] | None = None,
+) -> list[Artifact]:
     """Read and check every file (and with `attestations`, the attestations beside it) before anything is uploaded;
-    all problems are reported together."""
+    all problems of all files are reported together. The standards' rules always refuse; PyPI's refuse with
+    `pypi_rules`, and are otherwise collected in `notes`, with the warnings."""
     artifacts: list[Artifact] = []
     problems: list[str] = []
+    pypi_refusals = False
     for path in paths:
         try:
             artifact = read_artifact(path)
@@ -319,17 +291,39 @@ def read_batch(paths: list[Path], *, attestations: bool = True) -> list[Artifact
                 artifact.attestations = load_attestations(path, artifact.sha256)
         except PublishError as e:
             problems.append(str(e))
+            continue
         except OSError as e:
             problems.append(f"{path}: cannot be read ({e.strerror or e})")
-        else:
-            artifacts.append(artifact)
+            continue
+        artifacts.append(artifact)
+        for finding in check(subject_of(artifact)):
+            if finding.warning or (finding.authority is Authority.PYPI and not pypi_rules):
+                if notes is not None:
+                    notes.append((path, finding))
+            else:
+                pypi = finding.authority is Authority.PYPI
+                pypi_refusals |= pypi
+                problems.append(f"{path}: {finding.message}" + (" (PyPI's rule)" if pypi else ""))
     problems.extend(_batch_conflicts(artifacts))
     if problems:
         count = f"{len(problems)} problems" if len(problems) > 1 else "a problem"
         message = f"Nothing was uploaded: the batch has {count}:\n" + "\n".join(f"  - {p}" for p in problems)
+        if pypi_refusals:
+            message += (
+                "\nRules marked (PyPI's rule) are PyPI's own policy, applied for this index (option `rules`); "
+                "for an index that takes such files, -o rules=standards"
+            )
         raise ArtifactError(message)
     unique = {artifact.name: artifact for artifact in reversed(artifacts)}  # the same file reached twice: once
     return plan_order(list(unique.values()))
+
+
+def subject_of(artifact: Artifact) -> Subject:
+    """The artifact as the rules see it."""
+    assert artifact.contents is not None  # noqa: S101 -- every read artifact has its contents
+    return Subject(
+        artifact.path, artifact.filetype, artifact.contents, sendable(artifact.metadata), artifact.metadata_member
+    )
 
 
 def _batch_conflicts(artifacts: list[Artifact]) -> list[str]:

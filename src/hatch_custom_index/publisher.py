@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from hatch_custom_index.artifacts import Artifact
+    from hatch_custom_index.rules import Finding
 
 
 class CustomIndexPublisher(PublisherInterface):
@@ -162,15 +163,38 @@ class CustomIndexPublisher(PublisherInterface):
         self._report.path, self._report.index_url = (root / report if report else None), redact_url(repository.url)
         require_safe_transport(repository)
         passed_over: list[Path] = []
+        notes: list[tuple[Path, Finding]] = []
         batch = read_batch(
             find_artifacts(paths, root, passed_over),
             attestations=repository.settings.attestations is not AttestationsMode.NEVER,
+            pypi_rules=repository.pypi_rules,
+            notes=notes,
         )
         self._report.outcomes = [Outcome(artifact, Status.NOT_ATTEMPTED) for artifact in batch]
         for path in passed_over:
             self.app.display_info(f"Passing over {display_path(path, root)}: not a wheel or source distribution")
+        self._show_findings(notes, root, pypi_rules=repository.pypi_rules)
         self._show_repository(repository)
         return batch
+
+    def _show_findings(self, notes: list[tuple[Path, Finding]], root: Path, *, pypi_rules: bool) -> None:
+        """PyPI's warnings when its rules apply; otherwise what PyPI alone would refuse, as one note (-v: each)."""
+        unapplied = []
+        for path, finding in notes:
+            if pypi_rules:
+                self.app.display_warning(f"Warning: {display_path(path, root)}: {finding.message}")
+            else:
+                unapplied.append((path, finding))
+        if unapplied:
+            files = len({path for path, _ in unapplied})
+            labels = "; ".join(dict.fromkeys(finding.label for _, finding in unapplied))
+            self.app.display_info(
+                f"Note: PyPI's own rules would refuse {files} file{'s' if files > 1 else ''} ({labels}); they do not "
+                "apply to this index (option `rules`), so nothing is held back"
+                + ("" if self.app.verbosity > 0 else "; -v lists them")
+            )
+            for path, finding in unapplied:
+                self.app.display_debug(f"  {display_path(path, root)}: {finding.message}")
 
     def _credential_chain(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hatch_custom_index.errors import ConfigurationError, redact_url
-from hatch_custom_index.settings import OPTIONS, Layer, Settings, Value, check_url
+from hatch_custom_index.settings import OPTIONS, Layer, RulesMode, Settings, Value, check_url
 from hatch_custom_index.urls import PYPI_UPLOAD_URL, TESTPYPI_UPLOAD_URL, child, public_index, same_url
 
 RESERVED = {"main": PYPI_UPLOAD_URL, "test": TESTPYPI_UPLOAD_URL}
@@ -44,6 +44,12 @@ class Repository:
     @property
     def simple_url_configured(self) -> bool:
         return bool(self.settings.simple_url) or public_index(self.url) is not None
+
+    @property
+    def pypi_rules(self) -> bool:
+        """Whether PyPI's own upload rules refuse files here: option `rules`, `auto` meaning for PyPI and TestPyPI."""
+        mode = self.settings.rules
+        return mode is RulesMode.PYPI or (mode is RulesMode.AUTO and public_index(self.url) is not None)
 
     def release_url(self, project: str, version: str, simple_url: str) -> str:
         """The page a person opens to see the release: PyPI's project page, else the simple API's project page."""

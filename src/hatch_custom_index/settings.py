@@ -68,6 +68,12 @@ class AttestationsMode(str, Enum):
     NEVER = "false"
 
 
+class RulesMode(str, Enum):
+    AUTO = "auto"  # PyPI's for PyPI and TestPyPI, the standards' for any other index
+    PYPI = "pypi"
+    STANDARDS = "standards"
+
+
 @dataclass(frozen=True)
 class Option:
     """One setting of the plugin; the README's configuration reference documents each."""
@@ -98,6 +104,7 @@ OPTIONS: dict[str, Option] = {
         Option("allow-insecure-http", Kind.BOOL, False, frozenset({CLI, REPO})),
         Option("trusted-publishing", Kind.CHOICE, TrustedPublishingMode.AUTO, NOT_ENV, choices=TrustedPublishingMode),
         Option("attestations", Kind.CHOICE, AttestationsMode.AUTO, NOT_ENV, choices=AttestationsMode),
+        Option("rules", Kind.CHOICE, RulesMode.AUTO, NOT_ENV, choices=RulesMode),
         Option("dry-run", Kind.BOOL, False, frozenset({CLI, PROJECT, HATCH})),
         Option("report", Kind.PATH, None, frozenset({CLI, PROJECT, HATCH})),
         Option("pypirc", Kind.PATH, Path("~/.pypirc"), frozenset({CLI, HATCH})),
@@ -133,6 +140,7 @@ class Settings:
     allow_insecure_http: bool
     trusted_publishing: TrustedPublishingMode
     attestations: AttestationsMode
+    rules: RulesMode
     dry_run: bool
     report: Path | None
     pypirc: Path

@@ -25,8 +25,16 @@ def metadata_text(name: str = "demo-pkg", version: str = "1.2.0", metadata_versi
     return f"Metadata-Version: {metadata_version}\nName: {name}\nVersion: {version}\n"
 
 
-def write_wheel(path: Path, members: dict[str, bytes]) -> Path:
-    """A zip named like a wheel holding exactly `members`."""
+def write_wheel(path: Path, members: dict[str, bytes], *, complete: bool = True) -> Path:
+    """A zip named like a wheel holding `members`; when `complete`, the `.dist-info` holding METADATA also gets the
+    WHEEL and RECORD it lacks (the format requires both), RECORD listing every member."""
+    members = dict(members)
+    dist_info = next((m.split("/")[0] for m in members if m.endswith(".dist-info/METADATA")), None)
+    if complete and dist_info and path.name.endswith(".whl"):
+        members.setdefault(f"{dist_info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: hand\nRoot-Is-Purelib: true\n")
+        record = f"{dist_info}/RECORD"
+        if record not in members:
+            members[record] = "".join(f"{m},,\n" for m in [*members, record]).encode()
     with zipfile.ZipFile(path, "w") as archive:
         for member, data in members.items():
             archive.writestr(member, data)
@@ -36,7 +44,7 @@ def write_wheel(path: Path, members: dict[str, bytes]) -> Path:
 def write_sdist(path: Path, members: dict[str, bytes]) -> Path:
     """A .tar.gz or .zip source distribution holding exactly `members`."""
     if path.name.endswith(".zip"):
-        return write_wheel(path, members)
+        return write_wheel(path, members, complete=False)
     with tarfile.open(path, "w:gz") as archive:
         for member, data in members.items():
             info = tarfile.TarInfo(member)

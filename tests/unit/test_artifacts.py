@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hatch_custom_index import artifacts
+from hatch_custom_index import archive
 from hatch_custom_index.artifacts import (
     Artifact,
     find_artifacts,
@@ -36,7 +36,8 @@ def built(tmp_path: Path) -> tuple[Path, Path]:
 
 def hand_wheel(directory: Path, metadata: str | bytes, name: str = WHEEL, dist_info: str = DIST_INFO) -> Path:
     data = metadata.encode() if isinstance(metadata, str) else metadata
-    return write_wheel(directory / name, {f"{dist_info}/METADATA": data, f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\n"})
+    members = {f"{dist_info}/METADATA": data, f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\n", f"{dist_info}/RECORD": b""}
+    return write_wheel(directory / name, members)
 
 
 def hand_sdist(directory: Path, metadata: str, name: str = SDIST, top: str = "demo_pkg-1.2.0") -> Path:
@@ -308,7 +309,7 @@ def test_read_metadata_not_utf8(tmp_path: Path) -> None:
 
 
 def test_read_metadata_over_the_size_limit(built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(artifacts, "MAX_METADATA_BYTES", 20)
+    monkeypatch.setattr(archive, "MAX_TEXT_BYTES", 20)
     wheel, sdist = built
     with pytest.raises(PublishError, match=re.escape(f"`{DIST_INFO}/METADATA` is larger than")) as caught:
         read_artifact(wheel)
@@ -319,7 +320,7 @@ def test_read_metadata_over_the_size_limit(built: tuple[Path, Path], monkeypatch
 
 def test_read_metadata_at_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = metadata_text()
-    monkeypatch.setattr(artifacts, "MAX_METADATA_BYTES", len(text))
+    monkeypatch.setattr(archive, "MAX_TEXT_BYTES", len(text))
     assert read_artifact(hand_wheel(tmp_path, text)).version == "1.2.0"
 
 

@@ -1,0 +1,31 @@
+"""The rules a file must pass before anything is sent: the packaging standards' and PyPI's own, each a small function.
+
+Every rule is a function from a `Subject` (one file, read) to its findings, in the wording PyPI answers with, and cites
+the Warehouse function it mirrors, so a change on PyPI's side is easy to follow here. `check` runs them all; which of
+them refuse a file is the caller's choice (`rules` option): the standards' everywhere, PyPI's for PyPI.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hatch_custom_index.rules import content, hygiene, layout, metadata, names
+from hatch_custom_index.rules.subject import Authority, Finding, Subject
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+__all__ = ["RULES", "Authority", "Finding", "Subject", "check"]
+
+RULES: tuple[Callable[[Subject], Iterator[Finding]], ...] = (
+    *hygiene.RULES,
+    *names.RULES,
+    *layout.RULES,
+    *metadata.RULES,
+    *content.RULES,
+)
+
+
+def check(subject: Subject) -> list[Finding]:
+    """Every finding of every rule for one file."""
+    return [finding for rule in RULES for finding in rule(subject)]

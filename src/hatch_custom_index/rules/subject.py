@@ -1,0 +1,64 @@
+"""One file as the rules see it, and what they find."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from packaging.metadata import Metadata
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    from hatch_custom_index.archive import Contents
+
+
+class Authority(Enum):
+    """Whose rule a finding breaks."""
+
+    STANDARDS = "the packaging standards"  # every index: broken archives, invalid metadata, names that contradict it
+    PYPI = "PyPI"  # PyPI's own policy, which private indexes need not share
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem of one file: `label` in a few words (for a short note), `message` in PyPI's wording."""
+
+    authority: Authority
+    label: str
+    message: str
+    warning: bool = False  # worth saying, never a reason to refuse (the index may allow it)
+
+
+@dataclass
+class Subject:
+    """One file as the rules see it: its name, its kind, its archive, and the metadata fields its form sends."""
+
+    path: Path
+    filetype: str  # "sdist" or "bdist_wheel"
+    contents: Contents
+    fields: Mapping[str, Any]  # packaging's raw metadata, as sent (fields newer than the Metadata-Version left out)
+    metadata_member: str  # where the metadata was found, e.g. `demo-1.0.dist-info/METADATA`
+
+    @property
+    def filename(self) -> str:
+        return self.path.name
+
+    @property
+    def is_wheel(self) -> bool:
+        return self.filetype == "bdist_wheel"
+
+    @cached_property
+    def metadata(self) -> Metadata:
+        """The metadata, validated field by field as it is read (`field` returns None for an invalid one)."""
+        return Metadata.from_raw(dict(self.fields), validate=False)  # type: ignore[arg-type]
+
+    def field(self, name: str) -> Any:
+        """A metadata field's validated value, None when absent or invalid (the standards' rule reports that)."""
+        try:
+            return getattr(self.metadata, name)
+        except Exception:  # noqa: BLE001 -- packaging raises InvalidMetadata, or what a bad value makes it raise
+            return None
