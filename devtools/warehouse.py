@@ -2,7 +2,9 @@
 
 It stands in for PyPI, which cannot run here: the legacy upload API at `/legacy/` (Basic auth, `__token__` only, the
 form's fields recorded exactly as sent, 400 "File already exists" for different bytes under a known name, 200 for an
-identical re-upload), and the PEP 691 JSON simple API at `/simple/<project>/`.
+identical re-upload), and the PEP 691 JSON simple API at `/simple/<project>/`. The form's metadata is validated as
+Warehouse's `parse_form_metadata` (`warehouse/forklift/metadata.py`) validates it: packaging's `Metadata.from_raw`,
+a 400 with the first error otherwise (e.g. "license-file introduced in metadata version 2.4, not 2.1").
 
 Faults, queued in `state.faults` and used up one per upload (`state.get_faults` for simple-API reads):
 `Fault.status(503)`, `Fault.status(429, retry_after=1)`, `Fault("reset")` (connection reset mid-body),
@@ -31,6 +33,16 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
+
+from packaging.metadata import (
+    _LIST_FIELDS,
+    _RAW_TO_EMAIL_MAPPING,
+    _STRING_FIELDS,
+    ExceptionGroup,
+    Metadata,
+    _parse_keywords,
+    _parse_project_urls,
+)
 
 if TYPE_CHECKING:
     import ssl
@@ -114,6 +126,42 @@ def parse_form(content_type: str, body: bytes) -> tuple[dict[str, list[str]], st
         else:
             fields.setdefault(name, []).append(payload.decode())
     return fields, filename, content
+
+
+# Warehouse's form names for packaging's raw fields: singular names for the multiple-use ones.
+_SINGULAR = {
+    "platforms": "platform",
+    "supported_platforms": "supported_platform",
+    "license_files": "license_file",
+    "import_names": "import_name",
+    "import_namespaces": "import_namespace",
+}
+_FORM_TO_RAW = {_SINGULAR.get(key, key): key for key in _RAW_TO_EMAIL_MAPPING}
+
+
+def form_metadata_problem(fields: dict[str, list[str]]) -> str | None:
+    """The first reason Warehouse's `parse_form_metadata` would refuse the form's metadata, or None."""
+    raw: dict[str, object] = {}
+    for name, values in fields.items():
+        key = _FORM_TO_RAW.get(name)
+        if key is None or values == [""]:
+            continue
+        if key in _STRING_FIELDS and len(values) == 1:
+            raw[key] = values[0]
+        elif key in _LIST_FIELDS:
+            raw[key] = values
+        elif key == "keywords" and len(values) == 1:
+            raw[key] = _parse_keywords(values[0])
+        elif key == "project_urls":
+            raw[key] = _parse_project_urls(values)
+        else:
+            return f"{name!r} has invalid data."
+    try:
+        Metadata.from_raw(raw, validate=True)  # type: ignore[arg-type]
+    except ExceptionGroup as group:
+        first = str(group.exceptions[0])
+        return first if first.endswith(".") else first + "."
+    return None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -253,6 +301,12 @@ class _Handler(BaseHTTPRequestHandler):
         fields, filename, content = parse_form(self.headers["Content-Type"], body)
         if fields.get(":action") != ["file_upload"] or not filename:
             self._json_error(400, "Invalid request: no file_upload action or file")
+            return
+        invalid = form_metadata_problem(fields)
+        if invalid:
+            self._json_error(
+                400, f"{invalid} See https://packaging.python.org/specifications/core-metadata for more information."
+            )
             return
         digest = hashlib.sha256(content).hexdigest()
         if fields.get("sha256_digest") != [digest]:

@@ -355,7 +355,7 @@ def test_ctrl_c_before_any_upload_says_nothing_was_uploaded(sandbox, warehouse):
     seconds, code, output = ctrl_c_at_post(sandbox, warehouse, project, 1, method="GET")
 
     assert seconds < 15, "Ctrl-C waited for the hanging existence check (it stalls 30 s)"
-    assert code == 130
+    assert code == 130, output
     assert "Interrupted before any upload; nothing was uploaded" in output
     assert posts(warehouse) == 0
     assert "Traceback" not in output

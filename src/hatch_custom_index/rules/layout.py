@@ -41,18 +41,18 @@ def wheel_format_files(subject: Subject) -> Iterator[Finding]:
 
 
 def wheel_dist_info_spelling(subject: Subject) -> Iterator[Finding]:
-    """Warehouse's `_is_valid_dist_file` (WHEEL), `file_upload` (METADATA) and `validate_record` (RECORD): each
-    where the file name spells the directory, and a RECORD that reads as CSV."""
+    """Warehouse's `_is_valid_dist_file` (WHEEL), `file_upload` (METADATA) and `validate_record` (RECORD): each in
+    the directory the file name spells; PyPI answers the first one it misses."""
     if not subject.is_wheel or _top_level(subject) == _dist_info(subject):
-        return  # in the directory the metadata came from, the standards' rule checks them
+        return  # the standards' rule checks them beside METADATA
     directory, names = _dist_info(subject), subject.contents.names()
-    if f"{directory}/WHEEL" not in names:
-        yield Finding(PYPI, "dist-info spelled unlike the file name", f"WHEEL not found at {directory}/WHEEL")
-    if f"{directory}/METADATA" not in names:
+    missing = [base for base in ("WHEEL", "METADATA", "RECORD") if f"{directory}/{base}" not in names]
+    if missing:
         yield Finding(
             PYPI,
             "dist-info spelled unlike the file name",
-            f"Wheel '{subject.filename}' does not contain the required METADATA file: {directory}/METADATA",
+            f"{missing[0]} not found at {directory}/{missing[0]} (PyPI reads WHEEL, METADATA and RECORD from the "
+            f"`.dist-info` the file name spells; this wheel has `{_top_level(subject)}`)",
         )
 
 
@@ -63,17 +63,11 @@ def wheel_record(subject: Subject) -> Iterator[Finding]:
     record = f"{_dist_info(subject)}/RECORD"
     text = subject.contents.texts.get(record)
     if text is None:
-        if _top_level(subject) != _dist_info(subject):  # beside METADATA, the standards' rule says so
-            yield _missing_record(subject, record)
-        return
+        return  # missing: the rules above say where
     try:
         list(csv.reader(text.decode("utf-8").splitlines()))
     except (UnicodeError, csv.Error):
-        yield _missing_record(subject, record)
-
-
-def _missing_record(subject: Subject, record: str) -> Finding:
-    return Finding(PYPI, "RECORD", f"Wheel '{subject.filename}' does not contain the required RECORD file: {record}")
+        yield Finding(PYPI, "RECORD", f"Wheel '{subject.filename}' does not contain the required RECORD file: {record}")
 
 
 def wheel_entry_points(subject: Subject) -> Iterator[Finding]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email.message
 import email.utils
 import io
+import re
 from typing import TYPE_CHECKING, Any
 
 from packaging.metadata import ExceptionGroup, InvalidMetadata, Metadata
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 PYPI, STANDARDS = Authority.PYPI, Authority.STANDARDS
 CORE_METADATA_HELP = "See https://packaging.python.org/specifications/core-metadata for more information."
+DOCUTILS_PROBLEM = re.compile(r"<string>:(?P<line>\d+): \(\w+/\d\) (?P<text>.*)")
 SUMMARY_LIMIT = 512
 PROJECT_URL_LABEL_LIMIT = 32
 # Warehouse's `DYNAMIC_FIELDS`, lowercased: what PEP 643 (and PEP 794) let a build backend leave dynamic.
@@ -185,8 +187,7 @@ def description_renders(subject: Subject) -> Iterator[Finding]:
 
     warnings = io.StringIO()
     if render(description, stream=warnings) is None:
-        first = next((line.strip() for line in warnings.getvalue().splitlines() if line.strip()), "")
-        where = f" ({first.replace('<string>', 'description, line', 1)})" if first else ""
+        where = _first_problem(warnings.getvalue())
         message = (
             f"The description failed to render for '{content_type}'."
             if content_type
@@ -194,6 +195,15 @@ def description_renders(subject: Subject) -> Iterator[Finding]:
         )
         hint = "See https://pypi.org/help/#description-content-type for more information."
         yield Finding(PYPI, "description does not render", f"{message}{where} {hint}")
+
+
+def _first_problem(report: str) -> str:
+    """docutils' first complaint, `<string>:3: (ERROR/3) Unknown target name: "link".`, as ` (line 3: ...)`."""
+    for line in report.splitlines():
+        found = DOCUTILS_PROBLEM.match(line)
+        if found:
+            return f" (line {found['line']}: {found['text']})"
+    return ""
 
 
 def _content_type(value: str | None) -> str:
