@@ -35,12 +35,18 @@ def record(members: dict[str, bytes], record_name: str) -> bytes:
 
 
 def wheel_members(
-    version: str, extra: str = "", *, dist_info: str | None = None, body: str = "", **kwargs: str
+    version: str,
+    extra: str = "",
+    *,
+    dist_info: str | None = None,
+    body: str = "",
+    module: str = MODULE,
+    **kwargs: str,
 ) -> dict[str, bytes]:
     """A complete pure wheel's members: a module, METADATA, WHEEL and RECORD."""
-    dist_info = dist_info or f"{MODULE}-{version}.dist-info"
+    dist_info = dist_info or f"{module}-{version}.dist-info"
     members = {
-        f"{MODULE}/__init__.py": b"VALUE = 1\n",
+        f"{module}/__init__.py": b"VALUE = 1\n",
         f"{dist_info}/METADATA": metadata(version, extra, body=body, **kwargs),
         f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: corpus\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
     }
