@@ -12,8 +12,10 @@ README = (Path(__file__).parent.parent / "README.md").read_text()
 
 
 def reference_rows() -> dict[str, str]:
+    """The rows of the configuration reference's table, by option."""
     rows = {}
-    for line in README.splitlines():
+    section = README.split("## Configuration reference", 1)[1].split("\n## ", 1)[0]
+    for line in section.splitlines():
         if line.startswith("| `"):
             name = line.split("`")[1]
             rows[name] = line

@@ -296,7 +296,7 @@ def read_batch(
             problems.append(f"{path}: cannot be read ({e.strerror or e})")
             continue
         artifacts.append(artifact)
-        for finding in check(subject_of(artifact)):
+        for finding in check(subject_of(artifact), costly=pypi_rules):
             if finding.warning or (finding.authority is Authority.PYPI and not pypi_rules):
                 if notes is not None:
                     notes.append((path, finding))

@@ -18,6 +18,7 @@ import pytest
 import trustme
 
 from devtools.warehouse import Fault, WarehouseServer
+from tests.corpus import wheel_members, wheel_path, write_zip
 from tests.e2e.conftest import WAREHOUSE_TOKEN, finish
 
 pytestmark = pytest.mark.e2e
@@ -591,8 +592,14 @@ def test_a_bug_of_ours_never_shows_a_secret_nor_hatch_s_locals(wheel_project, tm
 
 def test_a_wheel_rewritten_while_it_uploads_never_reaches_the_index_torn(sandbox, warehouse):
     configure(sandbox, warehouse)
-    project = sandbox.project(payload=os.urandom(1_500_000).hex())  # a few MB that do not compress
-    (wheel,) = project.build(("wheel",))
+    project = sandbox.project()
+    project.dist.mkdir()
+    module = project.name.replace("-", "_")
+    # 16 MB that do not compress, stored: more than loopback's socket buffers take, so the upload is still sending
+    # when the server starts reading, whatever the machine's load.
+    members = wheel_members("1.0.0", name=project.name, module=module)
+    members[f"{module}/blob.bin"] = os.urandom(16 * 1024 * 1024)
+    wheel = write_zip(wheel_path(project.dist, "1.0.0", name=module), members, compression=zipfile.ZIP_STORED)
     warehouse.state.faults.append(Fault("slow-read", seconds=3))
     command = sandbox.command("-o", "repo=warehouse", "-a", WAREHOUSE_TOKEN)
     env = {**sandbox.env, "NO_COLOR": "1"}

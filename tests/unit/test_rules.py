@@ -41,7 +41,10 @@ def test_a_file_breaking_a_rule_is_refused_with_pypis_reason(case: Case, tmp_pat
     assert (case.authority == PYPI) == ("(PyPI's rule)" in message)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.authority == PYPI], ids=lambda c: c.id)
+COSTLY = {"rst-description"}  # rendering loads docutils: only where PyPI's rules refuse
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.authority == PYPI and c.id not in COSTLY], ids=lambda c: c.id)
 def test_what_only_pypi_refuses_is_a_note_for_other_indexes(case: Case, tmp_path: Path) -> None:
     path = make(case, tmp_path)
     notes: list[tuple[Path, Finding]] = []
@@ -52,6 +55,18 @@ def test_what_only_pypi_refuses_is_a_note_for_other_indexes(case: Case, tmp_path
     assert notes
     assert all(finding.authority is Authority.PYPI for _, finding in notes)
     assert any(case.reason in finding.message for _, finding in notes)
+
+
+def test_a_description_is_rendered_only_where_pypis_rules_refuse(tmp_path: Path) -> None:
+    (case,) = [c for c in CASES if c.id in COSTLY]
+    path = make(case, tmp_path)
+    notes: list[tuple[Path, Finding]] = []
+
+    assert len(read_batch([path], pypi_rules=False, notes=notes)) == 1
+
+    assert notes == []
+    with pytest.raises(ArtifactError, match="failed to render"):
+        read_batch([path], pypi_rules=True)
 
 
 def test_every_problem_of_every_file_is_listed_at_once(tmp_path: Path) -> None:

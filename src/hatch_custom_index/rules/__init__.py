@@ -26,6 +26,8 @@ RULES: tuple[Callable[[Subject], Iterator[Finding]], ...] = (
 )
 
 
-def check(subject: Subject) -> list[Finding]:
-    """Every finding of every rule for one file."""
-    return [finding for rule in RULES for finding in rule(subject)]
+def check(subject: Subject, *, costly: bool = True) -> list[Finding]:
+    """Every finding of every rule for one file; without `costly`, the rules that load a renderer are left out (for
+    an index whose rules are the standards', where their findings would only be a note)."""
+    rules = RULES if costly else [rule for rule in RULES if rule not in metadata.COSTLY]
+    return [finding for rule in rules for finding in rule(subject)]

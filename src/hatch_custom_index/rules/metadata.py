@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.message
 import email.utils
+import functools
 import io
 import re
 from typing import TYPE_CHECKING, Any
@@ -183,18 +184,27 @@ def description_renders(subject: Subject) -> Iterator[Finding]:
     content_type = subject.field("description_content_type")
     if not description or _content_type(content_type) != "text/x-rst":
         return
-    from readme_renderer.rst import render  # noqa: PLC0415 -- docutils is loaded only for an rst description
-
-    warnings = io.StringIO()
-    if render(description, stream=warnings) is None:
-        where = _first_problem(warnings.getvalue())
+    problem = rst_problem(description)
+    if problem is not None:
         message = (
             f"The description failed to render for '{content_type}'."
             if content_type
             else "The description failed to render in the default format of reStructuredText."
         )
         hint = "See https://pypi.org/help/#description-content-type for more information."
-        yield Finding(PYPI, "description does not render", f"{message}{where} {hint}")
+        yield Finding(PYPI, "description does not render", f"{message}{problem} {hint}")
+
+
+@functools.lru_cache(maxsize=8)
+def rst_problem(description: str) -> str | None:
+    """None when the reStructuredText renders, else docutils' first complaint (` (line 3: ...)`, or empty). Rendered
+    once per text: a release's files share their description."""
+    from readme_renderer.rst import render  # noqa: PLC0415 -- docutils is loaded only for an rst description
+
+    warnings = io.StringIO()
+    if render(description, stream=warnings) is not None:
+        return None
+    return _first_problem(warnings.getvalue())
 
 
 def _first_problem(report: str) -> str:
@@ -214,6 +224,8 @@ def _content_type(value: str | None) -> str:
     return message.get_content_type()
 
 
+# Rules whose cost (docutils, about 0.2 s to load) is paid only where PyPI's rules refuse.
+COSTLY = frozenset({description_renders})
 RULES = (
     valid_metadata,
     local_version,
