@@ -136,6 +136,7 @@ _SINGULAR = {
     "import_names": "import_name",
     "import_namespaces": "import_namespace",
 }
+_WAREHOUSE_METADATA_VERSIONS = frozenset({"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"})
 _FORM_TO_RAW = {_SINGULAR.get(key, key): key for key in _RAW_TO_EMAIL_MAPPING}
 
 
@@ -156,6 +157,8 @@ def form_metadata_problem(fields: dict[str, list[str]]) -> str | None:
             raw[key] = _parse_project_urls(values)
         else:
             return f"{name!r} has invalid data."
+    if raw.get("metadata_version") not in _WAREHOUSE_METADATA_VERSIONS:
+        return f"{raw.get('metadata_version')!r} is not a valid metadata version."
     try:
         Metadata.from_raw(raw, validate=True)  # type: ignore[arg-type]
     except ExceptionGroup as group:

@@ -386,6 +386,12 @@ CASES = (
     ),
     Case("license-file", PYPI, "License-File LICENSE does not exist in distribution file", _missing_license_file),
     Case("entry-points", PYPI, "has invalid entry points defined in the entry_points.txt file", _bad_entry_points),
+    Case(
+        "metadata-2.6",
+        PYPI,
+        "'2.6' is not a valid metadata version (PyPI takes 1.0, 1.1, 1.2, 2.1",
+        _metadata_case("1.0.35", "", metadata_version="2.6"),
+    ),
     Case("zip-and-tar", PYPI, "File is both a zip and a tar file", _both_zip_and_tar),
 )
 

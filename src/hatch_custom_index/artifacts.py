@@ -10,7 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
-from packaging.metadata import Metadata, parse_email
+from packaging.metadata import _VALID_METADATA_VERSIONS, Metadata, parse_email
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 WHEEL_SUFFIX = ".whl"
-# Core metadata versions Warehouse accepts (2.0 never existed as a standard; 2.6 is not yet accepted).
-SUPPORTED_METADATA_VERSIONS = frozenset({"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"})
+# Core metadata versions packaging knows (2.0 never existed as a standard); PyPI's own set is a rule of its own.
+SUPPORTED_METADATA_VERSIONS = frozenset(_VALID_METADATA_VERSIONS)
 # RawMetadata keys whose form field is singular although the field may repeat (Warehouse's names).
 SINGULAR_FORM_KEYS = {
     "platforms": "platform",
@@ -215,8 +215,8 @@ def parse_metadata(raw: bytes, path: Path) -> dict[str, Any]:
     if metadata["metadata_version"] not in SUPPORTED_METADATA_VERSIONS:
         supported = ", ".join(sorted(SUPPORTED_METADATA_VERSIONS))
         message = (
-            f"{path}: Metadata-Version {metadata['metadata_version']} is not accepted by package indexes "
-            f"(they take {supported}); build it with a build backend that writes one of those"
+            f"{path}: Metadata-Version {metadata['metadata_version']} is not a metadata version "
+            f"(the standards define {supported}); build it with a build backend that writes one of those"
         )
         raise ArtifactError(message)
     return metadata

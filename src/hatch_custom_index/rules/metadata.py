@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 PYPI, STANDARDS = Authority.PYPI, Authority.STANDARDS
 CORE_METADATA_HELP = "See https://packaging.python.org/specifications/core-metadata for more information."
 DOCUTILS_PROBLEM = re.compile(r"<string>:(?P<line>\d+): \(\w+/\d\) (?P<text>.*)")
+PYPI_METADATA_VERSIONS = frozenset({"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"})
 SUMMARY_LIMIT = 512
 PROJECT_URL_LABEL_LIMIT = 32
 # Warehouse's `DYNAMIC_FIELDS`, lowercased: what PEP 643 (and PEP 794) let a build backend leave dynamic.
@@ -56,6 +57,17 @@ def _leaves(group: BaseException) -> Iterator[InvalidMetadata]:
 
 def _sentence(text: str) -> str:
     return text if text.endswith(".") else text + "."
+
+
+def metadata_version(subject: Subject) -> Iterator[Finding]:
+    """Warehouse's `SUPPORTED_METADATA_VERSIONS`: the versions PyPI has implemented, which may trail packaging's."""
+    version = subject.fields.get("metadata_version")
+    if version not in PYPI_METADATA_VERSIONS:
+        yield Finding(
+            PYPI,
+            f"Metadata-Version {version}",
+            f"{version!r} is not a valid metadata version (PyPI takes {', '.join(sorted(PYPI_METADATA_VERSIONS))}).",
+        )
 
 
 def local_version(subject: Subject) -> Iterator[Finding]:
@@ -228,6 +240,7 @@ def _content_type(value: str | None) -> str:
 COSTLY = frozenset({description_renders})
 RULES = (
     valid_metadata,
+    metadata_version,
     local_version,
     summary_length,
     email_addresses,
