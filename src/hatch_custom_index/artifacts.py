@@ -239,7 +239,8 @@ def _check_identity(metadata: dict[str, Any], name: str, version: str, path: Pat
 def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
     """Map packaging's raw metadata to Warehouse's form: repeated parts for multi-use fields; only `sendable` ones."""
     fields: list[tuple[str, str]] = []
-    for key, value in sendable(metadata).items():
+    sent = sendable(metadata)
+    for key, value in sent.items():
         if key == "keywords":
             fields.append(("keywords", ", ".join(value)))
         elif key == "project_urls":
@@ -249,6 +250,8 @@ def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
             fields.extend((form_key, item) for item in value)
         else:
             fields.append((key, value))
+    if "requires_python" not in sent:
+        fields.append(("requires_python", ""))  # GitLab requires the field; Warehouse ignores it empty
     return fields
 
 

@@ -1,8 +1,9 @@
-"""The digests the upload form carries, sha256 and blake2b-256, each computed on a thread of its own.
+"""The digests the upload form carries, sha256, blake2b-256 and md5, each computed on a thread of its own.
 
 hashlib releases the GIL while it hashes, so with one thread per algorithm the digests of a chunk are computed beside
-whatever else reads it, such as the upload that sends it. md5 is not sent: Warehouse needs one digest, twine and uv
-send these two, and md5 is unavailable on FIPS systems.
+whatever else reads it, such as the upload that sends it. md5 is sent because Artifactory records no checksum without
+it ("client did not publish a checksum", uv issue 10202); it is computed with `usedforsecurity=False`, and left out
+where even that is refused (a FIPS build of OpenSSL that forbids md5 outright).
 """
 
 from __future__ import annotations
@@ -23,13 +24,31 @@ if TYPE_CHECKING:
 CHUNK_SIZE = 256 * 1024  # what an upload reads and sends at a time
 HASH_CHUNK_SIZE = 1024 * 1024  # what hashing alone reads at a time: fewer hand-overs of the GIL
 SHA256 = "sha256_digest"
-DIGEST_FIELDS = (SHA256, "blake2_256_digest")
-HEX_LENGTH = 64  # both are 256-bit digests: 64 hex characters, so a form's length is known before they are
+BLAKE2 = "blake2_256_digest"
+MD5 = "md5_digest"
 _DONE = b""
+_HASHES: dict[str, Callable[[], Any]] = {  # form field -> a new hashlib object (update() and hexdigest())
+    SHA256: hashlib.sha256,
+    BLAKE2: partial(hashlib.blake2b, digest_size=32),
+    MD5: partial(hashlib.md5, usedforsecurity=False),
+}
 
 
-def _new(field: str) -> Any:  # hashlib's sha256 or blake2b: update() and hexdigest()
-    return hashlib.sha256() if field == SHA256 else hashlib.blake2b(digest_size=32)
+def _available(field: str) -> bool:
+    try:
+        _HASHES[field]()
+    except ValueError:  # md5 on a FIPS build that forbids it even outside security use
+        return False
+    return True
+
+
+DIGEST_FIELDS = tuple(field for field in (SHA256, BLAKE2, MD5) if _available(field))
+# Hex digits per digest, so the form's length is known before the digests are.
+HEX_LENGTHS = {field: _HASHES[field]().digest_size * 2 for field in DIGEST_FIELDS}
+
+
+def _new(field: str) -> Any:
+    return _HASHES[field]()
 
 
 class Digester:

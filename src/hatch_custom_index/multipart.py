@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from hatch_custom_index.digests import CHUNK_SIZE, DIGEST_FIELDS, HEX_LENGTH, Digester
+from hatch_custom_index.digests import CHUNK_SIZE, DIGEST_FIELDS, HEX_LENGTHS, Digester
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
@@ -40,7 +40,7 @@ class UploadBody:
             "content", f'; filename="{_quote(filename)}"\r\nContent-Type: application/octet-stream'
         )
         self._size = path.stat().st_size
-        trailer_digests = b"".join(self._part(name, b"0" * HEX_LENGTH) for name in DIGEST_FIELDS)
+        trailer_digests = b"".join(self._part(name, b"0" * HEX_LENGTHS[name]) for name in DIGEST_FIELDS)
         self.length = len(self._head) + self._size + 2 + len(trailer_digests) + len(self._closing)
 
     @property

@@ -127,7 +127,7 @@ class CustomIndexPublisher(PublisherInterface):
                 repository, pypirc, prompter, None if dry_run else trusted, interactive=interactive
             )
             started = time.monotonic()
-            plan, facts, readable = self._plan(batch, client, chain)
+            plan, facts, readable = self._plan(batch, client, chain, dry_run=dry_run)
             self._report.outcomes = plan.outcomes(dry_run=dry_run)
             if dry_run:
                 self._dry_run(plan, chain, trusted, root, interactive=interactive)
@@ -263,10 +263,11 @@ class CustomIndexPublisher(PublisherInterface):
         return cache
 
     def _plan(
-        self, batch: list[Artifact], client: IndexClient, chain: CredentialChain
+        self, batch: list[Artifact], client: IndexClient, chain: CredentialChain, *, dry_run: bool
     ) -> tuple[Plan, IndexFacts, bool]:
         """Ask the index what it holds (hashing the batch meanwhile), then decide file by file; and what the index
-        revealed about itself, and whether every project's page could be read."""
+        revealed about itself, and whether every project's page could be read. An index that refuses to say stops a
+        real run (an upload might replace a file it cannot see); a dry run, which mints and asks nothing, warns."""
 
         def credentials_for_reading() -> Credentials | None:
             """Asked only when the index refuses to show its files anonymously: reading needs credentials then."""
@@ -278,17 +279,35 @@ class CustomIndexPublisher(PublisherInterface):
         prefetch = Sha256Prefetch(batch)
         held: dict[str, dict[str, str | None]] = {}
         readable = True
+        refused: str | None = None  # why the index would not say what it holds
         facts = IndexFacts(client.repository.simple_url)
         try:
             for project in dict.fromkeys(artifact.project for artifact in batch):
                 holdings = client.existing_files(project, credentials_for_reading, facts)
                 held[project], facts = holdings.files, holdings.facts
-                if holdings.problem:
+                if holdings.forbidden and not dry_run:
+                    refused = holdings.problem
+                    break
+                if holdings.forbidden:
+                    readable = False
+                    self.app.display_warning(
+                        f"Warning: {holdings.problem}; a real run stops here unless the credentials it uses (a token "
+                        "it mints, a password it asks for) may read the index"
+                    )
+                elif holdings.problem:
                     readable = False
                     self.app.display_warning(f"Warning: {holdings.problem}; uploading anyway")
         except BaseException:
             prefetch.finish([])
             raise
+        if refused:
+            prefetch.finish([])
+            message = (
+                f"Nothing was uploaded: {refused}. Without knowing which files the index holds, an upload "
+                "could replace one (Artifactory does, for a user who may delete). Give the credentials read access "
+                "to the index, or set `simple-url` to where they may read"
+            )
+            raise PublishError(message)
         # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
         prefetch.finish([artifact for artifact in batch if held[artifact.project].get(artifact.name)])
         settings = client.repository.settings

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 from hatch_custom_index.errors import ConfigurationError, redact_url
 from hatch_custom_index.settings import OPTIONS, Layer, RulesMode, Settings, Value, check_url
-from hatch_custom_index.urls import PYPI_UPLOAD_URL, TESTPYPI_UPLOAD_URL, child, public_index, same_url
+from hatch_custom_index.urls import (
+    PYPI_UPLOAD_URL,
+    TESTPYPI_UPLOAD_URL,
+    child,
+    public_index,
+    same_url,
+    upload_url_for_simple,
+)
 
 RESERVED = {"main": PYPI_UPLOAD_URL, "test": TESTPYPI_UPLOAD_URL}
 
@@ -80,6 +87,13 @@ def select_repository(
     chosen = _first("repo", (cli.values, env.values, project.values, hatch.values, index.values))
     target = chosen.value if chosen else OPTIONS["repo"].default
     name, url, origin = _resolve(target, chosen.source if chosen else "`repo`", repos, pypirc_urls or {})
+    upload_url = upload_url_for_simple(url)
+    if upload_url is not None:
+        message = (
+            f"the upload URL {redact_url(url)} ({origin}) is the index's simple API, where it lists files, not where "
+            f"it takes them (devpi answers an upload there with success and stores nothing); use {upload_url}"
+        )
+        raise ConfigurationError(message)
     if name is not None:
         from_project = name in project.repos and name not in hatch.repos and name not in index.repos
         from_project = from_project and name not in RESERVED

@@ -25,6 +25,20 @@ def public_index(url: str) -> tuple[str, str] | None:
     return PUBLIC_INDEXES.get(url.rstrip("/"))
 
 
+def upload_url_for_simple(url: str) -> str | None:
+    """The upload URL when `url` is a simple API's root (`.../simple/`, devpi's `.../+simple/`), else None: PyPI's and
+    TestPyPI's own, else the URL without that last part (pypiserver, devpi, Artifactory, Nexus, GitLab)."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    if last not in {"simple", "+simple"} or parts.query:
+        return None
+    for upload, (simple, _) in PUBLIC_INDEXES.items():
+        if same_url(simple, url):
+            return child(upload, "")
+    return parts._replace(path=path[: -len(last)] or "/").geturl()
+
+
 def child(url: str, path: str) -> str:
     """`path` under `url`, with one slash between: `child("https://h/x", "simple/")` is `https://h/x/simple/`."""
     return url.rstrip("/") + "/" + path.lstrip("/")

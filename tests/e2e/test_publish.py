@@ -312,6 +312,9 @@ def test_the_form_carries_metadata_2_5_as_warehouse_reads_it(sandbox, warehouse)
     assert form.field("pyversion") == "py3"
     assert form.field("sha256_digest") == sha256(wheel.read_bytes())
     assert form.field("blake2_256_digest") == hashlib.blake2b(wheel.read_bytes(), digest_size=32).hexdigest()
+    assert form.field("md5_digest") == hashlib.md5(wheel.read_bytes(), usedforsecurity=False).hexdigest()
+    assert form.field("requires_python") == ">=3.8"
+    assert warehouse.state.uploads[0].field("requires_python") == ">=3.8"
     assert warehouse.state.uploads[0].field("filetype") == "sdist"
     assert warehouse.state.uploads[0].field("pyversion") == "source"
     assert WAREHOUSE_TOKEN not in result.output

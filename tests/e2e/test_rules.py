@@ -87,6 +87,7 @@ def test_valid_unusual_files_go_up_untouched_under_pypis_rules(sandbox, warehous
     assert spdx.field("license_expression") == "MIT OR Apache-2.0"
     assert spdx.fields["license_file"] == ["LICENSE", "licenses/NOTICE.txt"]
     assert uploaded[f"{MODULE}-2.0.3-py3-none-any.whl"].fields["import_name"] == ["corpus_demo"]
+    assert old.field("requires_python") == ""  # always present: GitLab refuses a form without it
     markdown = uploaded[f"{MODULE}-2.0.4-py3-none-any.whl"]
     assert markdown.field("description").startswith("# Title")
 

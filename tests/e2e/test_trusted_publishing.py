@@ -296,6 +296,7 @@ def test_a_dry_run_says_trusted_publishing_would_be_used_and_mints_nothing(sandb
         "Credentials: trusted publishing (a real run exchanges the CI's identity token at the index)" in result.output
     )
     assert "... would upload" in result.output
+    assert "a real run stops here unless the credentials it uses (a token it mints" in result.output
     assert github.issued == []
     assert minted_tokens(index) == []
     assert index.state.uploads == []

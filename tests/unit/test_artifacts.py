@@ -585,6 +585,7 @@ def test_metadata_form_fields_of_metadata_2_5() -> None:
     assert values("description") == ["# Demo\n\nThe long description.\n"]
     plural = {"platforms", "supported_platforms", "license_files", "import_names", "import_namespaces"}
     assert not plural & {name for name, _ in fields}
+    assert values("requires_python") == [""]  # present although the file has none: GitLab requires the field
 
 
 def test_two_sdists_whose_versions_are_one_release_to_an_index(tmp_path: Path) -> None:

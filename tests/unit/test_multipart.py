@@ -33,6 +33,7 @@ def expected_digests(data: bytes) -> dict[str, str]:
     return {
         "sha256_digest": hashlib.sha256(data).hexdigest(),
         "blake2_256_digest": hashlib.blake2b(data, digest_size=32).hexdigest(),
+        "md5_digest": hashlib.md5(data, usedforsecurity=False).hexdigest(),
     }
 
 
@@ -51,6 +52,7 @@ def test_the_digests_are_computed_while_the_file_streams(blob):
     assert fields["classifiers"] == ["A :: B", "C :: D"]
     assert fields["sha256_digest"] == [hashlib.sha256(data).hexdigest()]
     assert fields["blake2_256_digest"] == [hashlib.blake2b(data, digest_size=32).hexdigest()]
+    assert fields["md5_digest"] == [hashlib.md5(data, usedforsecurity=False).hexdigest()]  # Artifactory records it
     assert sent.index(b'name="content"') < sent.index(b'name="sha256_digest"')
 
 

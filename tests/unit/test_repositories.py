@@ -127,6 +127,38 @@ def test_repo_url_must_be_http() -> None:
         select(cli={"repo": "ftp://pkgs.example/"})
 
 
+@pytest.mark.parametrize(
+    ("given", "right"),
+    [
+        ("http://127.0.0.1:3141/alice/stable/+simple/", "http://127.0.0.1:3141/alice/stable/"),  # devpi
+        ("http://127.0.0.1:8080/simple/", "http://127.0.0.1:8080/"),  # pypiserver
+        ("https://nexus.example/repository/pypi-hosted/simple", "https://nexus.example/repository/pypi-hosted/"),
+        (
+            "https://a.jfrog.io/artifactory/api/pypi/pypi-local/simple/",
+            "https://a.jfrog.io/artifactory/api/pypi/pypi-local/",
+        ),
+        (
+            "https://gitlab.example/api/v4/projects/7/packages/pypi/simple",
+            "https://gitlab.example/api/v4/projects/7/packages/pypi/",
+        ),
+        ("https://pypi.org/simple/", PYPI),
+        ("https://test.pypi.org/simple", TESTPYPI),
+    ],
+)
+def test_a_simple_api_url_given_as_the_upload_url_names_the_right_one(given: str, right: str) -> None:
+    with pytest.raises(PublishError) as caught:
+        select(cli={"repo": given})
+    assert str(caught.value) == (
+        f"the upload URL {given} (option `-o repo`) is the index's simple API, where it lists files, not where it "
+        f"takes them (devpi answers an upload there with success and stores nothing); use {right}"
+    )
+
+
+@pytest.mark.parametrize("url", ["https://pkgs.example/simple-uploads/", "https://pkgs.example/simple/legacy/"])
+def test_an_upload_url_merely_containing_simple_is_taken(url: str) -> None:
+    assert select(cli={"repo": url}).url == url
+
+
 def test_repo_url_with_credentials_is_refused_without_showing_them() -> None:
     with pytest.raises(PublishError, match="holds credentials") as caught:
         select(env={"HATCH_INDEX_REPO": "https://alice:pw-Zq81@pkgs.example/"})

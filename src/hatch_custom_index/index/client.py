@@ -21,7 +21,7 @@ from hatch_custom_index.errors import (
     redact_url,
 )
 from hatch_custom_index.index.deadline import PASSED, deadline, install
-from hatch_custom_index.index.messages import REDACTION_MARGIN, describe, extract_message, network_failure, silence
+from hatch_custom_index.index.messages import REDACTION_MARGIN, describe, network_failure, silence
 from hatch_custom_index.index.retry import Failure, RetryPolicy, is_transient
 from hatch_custom_index.index.simple import SIMPLE_ACCEPT, parse_simple_page
 from hatch_custom_index.model import Credentials, Status
@@ -55,6 +55,11 @@ class IndexFacts:
         return f"{self.simple_url}{project}/"
 
 
+# How indexes answer a file they already hold: PyPI and pypiserver 400 or 409, CodeArtifact and Azure 409,
+# Artifactory 403, Nexus 400. Each is "already exists" only when the simple API then lists the same sha256.
+REUPLOAD_ANSWERS = frozenset({400, 403, 409})
+
+
 @dataclass(frozen=True)
 class Holdings:
     """A project's files on the index (name -> sha256, None when the index gives none), what the index revealed,
@@ -63,6 +68,7 @@ class Holdings:
     files: dict[str, str | None]
     facts: IndexFacts
     problem: str | None = None
+    forbidden: bool = False  # the index refused to list them (401, 403), with the credentials if it asked for them
 
 
 class IndexClient:
@@ -147,7 +153,7 @@ class IndexClient:
             return Holdings({}, facts)  # (pypiserver's fallback to pypi.org for projects it lacks)
         if response.status_code != httpx2.codes.OK:
             problem = f"could not check {redact_url(url)} for files already there: {self.describe(response)}"
-            return Holdings({}, facts, problem)
+            return Holdings({}, facts, problem, forbidden=response.status_code in {401, 403})
         try:
             return Holdings(parse_simple_page(response), facts)
         except ValueError as e:
@@ -236,10 +242,8 @@ class IndexClient:
                 )
                 raise IndexRefusedError(message, response.status_code)
             return Status.UPLOADED
-        if response.status_code == httpx2.codes.CONFLICT or (
-            response.status_code == httpx2.codes.BAD_REQUEST and "already exists" in extract_message(response).lower()
-        ):
-            files = self.existing_files(artifact.project, lambda: credentials, facts).files
+        if response.status_code in REUPLOAD_ANSWERS:  # what the index holds decides, never its wording
+            files = self.existing_files(artifact.project, lambda: credentials, facts, retry=False).files
             if files.get(artifact.name) == artifact.sha256:
                 return Status.EXISTS
             if artifact.name in files:
