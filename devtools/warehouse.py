@@ -92,6 +92,7 @@ class Warehouse:
     """The server's state: accepted uploads, files by name, the token it accepts, faults to make, requests seen."""
 
     token: str
+    username: str = "__token__"  # the username uploads must carry (a cloud registry's, say: `aws`)
     trusted_publisher: TrustedPublisher | None = None  # None: the index serves no trusted publishing
     oidc_disabled_status: int = 404  # what the OIDC endpoints answer then (PyPI: 403 when an admin turned it off)
     private_reads: bool = False  # the simple API wants credentials too, as a private index's does
@@ -294,7 +295,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         scheme, _, encoded = (self.headers.get("Authorization") or "").partition(" ")
         username, _, password = base64.b64decode(encoded).decode().partition(":") if scheme == "Basic" else ("", "", "")
-        if username != "__token__":
+        if username != state.username:
             reason = "Username/Password authentication is no longer supported. Migrate to API Tokens"
             self._json_error(403, reason)
             return
@@ -465,7 +466,7 @@ class WarehouseServer(BackgroundServer):
     def __init__(
         self, token: str, tls: ssl.SSLContext | None = None, trusted_publisher: TrustedPublisher | None = None
     ) -> None:
-        self.state = Warehouse(token, trusted_publisher)
+        self.state = Warehouse(token, trusted_publisher=trusted_publisher)
         server = _Server((HOST, 0), _Handler)
         server.state = self.state
         if tls is not None:

@@ -3,8 +3,9 @@
 Username: `-o user` > HATCH_INDEX_USER > the repos table > .pypirc > the username remembered from an earlier prompt >
 the prompt (Enter takes `__token__`) > `__token__`.
 Password: .pypirc (when the username came from it) > `-o auth` > HATCH_INDEX_AUTH > the repos table > .pypirc (when its
-entry has the same username) > keyring > trusted publishing (for `__token__` in a CI with an identity token) > the
-prompt (hidden).
+entry has the same username) > keyring > a cloud registry's token from its SDK (CodeArtifact, Artifact Registry, Azure
+Artifacts, with the username it expects) or trusted publishing (for `__token__` in a CI with an identity token) > the
+prompt (hidden). Where `__token__` is refused (those registries, Cloudsmith), the default username is the index's.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from hatch_custom_index.cache import UserCache
+    from hatch_custom_index.cloud import CloudCredentials, CloudIndex
     from hatch_custom_index.keyrings import Keyring
     from hatch_custom_index.model import Outcome
     from hatch_custom_index.pypirc import Pypirc, PypircEntry
@@ -67,7 +69,9 @@ class CredentialChain:
         keyring: Keyring | None = None,
         prompter: Prompter | None = None,
         trusted: TrustedPublishing | None = None,
+        cloud: CloudCredentials | None = None,
         redact: Redactor | None = None,
+        default_username: str = DEFAULT_USERNAME,
     ) -> None:
         self.repository = repository
         self.pypirc = pypirc
@@ -75,8 +79,11 @@ class CredentialChain:
         self.keyring = keyring
         self.prompter = prompter
         self.trusted = trusted
+        self.cloud = cloud
         self.redact = redact
-        self.minted: MintedToken | None = None
+        self.default_username = default_username
+        self.minted: MintedToken | None = None  # a token this run obtained: renewed before it lapses
+        self.minted_by_trusted_publishing = False
         self._lock = threading.RLock()
         name = None if repository.from_project else repository.name
         self.entry: PypircEntry | None = pypirc.find(name, repository.url) if pypirc else None
@@ -121,7 +128,12 @@ class CredentialChain:
         if password is None and username is not None:
             password = self._keyring_password(username)
         why_not_trusted = ""
-        if password is None and trusted is not None:
+        if password is None and self.cloud is not None:  # a cloud registry: its SDK, never PyPI's exchange
+            cloud_token = self.cloud.token()
+            if isinstance(cloud_token, MintedToken):
+                return self._use(cloud_token, self.cloud.index.username, self.cloud.index.name)
+            why_not_trusted = cloud_token.reason
+        elif password is None and trusted is not None:
             decision = trusted.wanted(str(username.value) if username is not None else None)
             minted = trusted.mint() if decision.wanted else NotMinted(decision.reason)
             if isinstance(minted, MintedToken):
@@ -135,16 +147,17 @@ class CredentialChain:
             password = self._prompted_password(username, why_not_trusted)
         return username, password
 
-    def _use(self, minted: MintedToken) -> tuple[Found, Found]:
+    def _use(
+        self, minted: MintedToken, username: str = DEFAULT_USERNAME, source: str = "trusted publishing"
+    ) -> tuple[Found, Found]:
         self.minted = minted
-        return Found(DEFAULT_USERNAME, "trusted publishing"), Found(
-            minted.token, f"trusted publishing ({minted.provider})"
-        )
+        self.minted_by_trusted_publishing = source == "trusted publishing"
+        return Found(username, source), Found(minted.token, f"{source} ({minted.provider})")
 
     @property
     def trusted_publishing(self) -> bool:
         """Whether the credentials in use were minted by trusted publishing."""
-        return self.minted is not None
+        return self.minted is not None and self.minted_by_trusted_publishing
 
     def _given_username(self) -> Found | None:
         settings = self.repository.settings
@@ -179,9 +192,9 @@ class CredentialChain:
             return Found(remembered, f"the username remembered in {self.cache.path}")  # type: ignore[union-attr]
         if self.prompter is not None:
             text = f"Username for {self.repository.display_name}"
-            answer = self.prompter.username(text, DEFAULT_USERNAME).strip()
-            return Found(answer or DEFAULT_USERNAME, PROMPT)
-        return Found(DEFAULT_USERNAME, "the default")
+            answer = self.prompter.username(text, self.default_username).strip()
+            return Found(answer or self.default_username, PROMPT)
+        return Found(self.default_username, "the default")
 
     def _keyring_password(self, username: Found) -> Found | None:
         if self.keyring is None:
@@ -217,12 +230,18 @@ class CredentialChain:
             "Prompting is off (`--no-prompt`, or no terminal)"
         )
 
-    def preview(self, *, interactive: bool, trusted: TrustedPublishing | None) -> CredentialsPreview:
+    def preview(
+        self, *, interactive: bool, trusted: TrustedPublishing | None, cloud: CloudIndex | None = None
+    ) -> CredentialsPreview:
         """Where a real run would take the credentials from (for a dry run): found without prompting, without
-        minting a token, without saving anything. `trusted` is what a real run would try."""
+        minting a token, without saving anything. `trusted` and `cloud` are what a real run would try."""
         try:
             username, password = self._resolve()
         except NoCredentialsError as e:
+            if cloud is not None:
+                return CredentialsPreview(
+                    f"{cloud.name} (a real run asks {cloud.sdk} for a token, user {cloud.username})"
+                )
             if trusted is not None and trusted.wanted(None).wanted:
                 return CredentialsPreview(
                     "trusted publishing (a real run exchanges the CI's identity token at the index)"

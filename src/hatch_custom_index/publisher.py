@@ -21,7 +21,8 @@ from hatch.publish.plugin.interface import PublisherInterface
 
 from hatch_custom_index.artifacts import find_artifacts, read_batch
 from hatch_custom_index.cache import UserCache
-from hatch_custom_index.credentials import CredentialChain
+from hatch_custom_index.cloud import CloudCredentials, expected_username, recognise
+from hatch_custom_index.credentials import DEFAULT_USERNAME, CredentialChain
 from hatch_custom_index.digests import Sha256Prefetch
 from hatch_custom_index.errors import PublishError, Redactor, redact_url
 from hatch_custom_index.hatch_flags import merge_command_line, read_flags
@@ -124,7 +125,7 @@ class CustomIndexPublisher(PublisherInterface):
             trusted = TrustedPublishing(client, repository.settings.trusted_publishing, mask=_print_now)
             # A dry run asks nothing and mints nothing, even for an index that refuses anonymous reads.
             chain = self._credential_chain(
-                repository, pypirc, prompter, None if dry_run else trusted, interactive=interactive
+                repository, pypirc, prompter, None if dry_run else trusted, interactive=interactive, dry_run=dry_run
             )
             started = time.monotonic()
             plan, facts, readable = self._plan(batch, client, chain, dry_run=dry_run)
@@ -204,11 +205,13 @@ class CustomIndexPublisher(PublisherInterface):
         trusted: TrustedPublishing | None,
         *,
         interactive: bool,
+        dry_run: bool = False,
     ) -> CredentialChain:
         keyring = None
         if repository.settings.keyring:
             wait = WAIT_AT_A_TERMINAL if interactive else WAIT_UNATTENDED
             keyring = Keyring(repository.url, self._warn, timeout=wait)
+        cloud = recognise(repository.url, repository.settings.registry)
         return CredentialChain(
             repository,
             pypirc=pypirc,
@@ -216,7 +219,9 @@ class CustomIndexPublisher(PublisherInterface):
             keyring=keyring,
             prompter=prompter,
             trusted=trusted,
+            cloud=CloudCredentials(cloud) if cloud is not None and not dry_run else None,  # a dry run gets no token
             redact=self._redact,
+            default_username=expected_username(repository.url, repository.settings.registry) or DEFAULT_USERNAME,
         )
 
     def _remember(self, chain: CredentialChain, conclusion: Conclusion) -> Conclusion:
@@ -269,11 +274,14 @@ class CustomIndexPublisher(PublisherInterface):
         revealed about itself, and whether every project's page could be read. An index that refuses to say stops a
         real run (an upload might replace a file it cannot see); a dry run, which mints and asks nothing, warns."""
 
+        unresolved: list[PublishError] = []  # why no credentials could be found to read with
+
         def credentials_for_reading() -> Credentials | None:
             """Asked only when the index refuses to show its files anonymously: reading needs credentials then."""
             try:
                 return chain.get()
-            except PublishError:
+            except PublishError as e:
+                unresolved.append(e)
                 return None
 
         prefetch = Sha256Prefetch(batch)
@@ -302,6 +310,8 @@ class CustomIndexPublisher(PublisherInterface):
             raise
         if refused:
             prefetch.finish([])
+            if unresolved:  # the uploads would need them too: say where they were looked for
+                raise unresolved[0]
             message = (
                 f"Nothing was uploaded: {refused}. Without knowing which files the index holds, an upload "
                 "could replace one (Artifactory does, for a user who may delete). Give the credentials read access "
@@ -330,7 +340,8 @@ class CustomIndexPublisher(PublisherInterface):
         if plan.refusals:
             raise PublishError(plan.refused_message(dry_run=True))
         if plan.to_upload:
-            preview = chain.preview(interactive=interactive, trusted=trusted)
+            cloud = recognise(chain.repository.url, chain.repository.settings.registry)
+            preview = chain.preview(interactive=interactive, trusted=trusted, cloud=cloud)
             if not preview.found:
                 message = f"A real run would stop before uploading: {preview.text}"
                 raise PublishError(message)

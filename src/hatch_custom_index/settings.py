@@ -74,6 +74,16 @@ class RulesMode(str, Enum):
     STANDARDS = "standards"
 
 
+class Registry(str, Enum):
+    """Which cloud's credentials an index takes (`auto`: recognised by its URL; `none`: no cloud's)."""
+
+    AUTO = "auto"
+    NONE = "none"
+    CODEARTIFACT = "codeartifact"
+    ARTIFACT_REGISTRY = "artifact-registry"
+    AZURE_ARTIFACTS = "azure-artifacts"
+
+
 @dataclass(frozen=True)
 class Option:
     """One setting of the plugin; the README's configuration reference documents each."""
@@ -105,6 +115,7 @@ OPTIONS: dict[str, Option] = {
         Option("trusted-publishing", Kind.CHOICE, TrustedPublishingMode.AUTO, NOT_ENV, choices=TrustedPublishingMode),
         Option("attestations", Kind.CHOICE, AttestationsMode.AUTO, NOT_ENV, choices=AttestationsMode),
         Option("rules", Kind.CHOICE, RulesMode.AUTO, NOT_ENV, choices=RulesMode),
+        Option("registry", Kind.CHOICE, Registry.AUTO, frozenset({CLI, REPO}), choices=Registry),
         Option("dry-run", Kind.BOOL, False, frozenset({CLI, PROJECT, HATCH})),
         Option("report", Kind.PATH, None, frozenset({CLI, PROJECT, HATCH})),
         Option("pypirc", Kind.PATH, Path("~/.pypirc"), frozenset({CLI, HATCH})),
@@ -141,6 +152,7 @@ class Settings:
     trusted_publishing: TrustedPublishingMode
     attestations: AttestationsMode
     rules: RulesMode
+    registry: Registry
     dry_run: bool
     report: Path | None
     pypirc: Path

@@ -1,0 +1,178 @@
+"""Cloud registries' own credentials: a short-lived token from the cloud SDK the job already has an identity for.
+
+AWS CodeArtifact (boto3's `get_authorization_token`, username `aws`), Google Artifact Registry (google-auth's
+Application Default Credentials, username `oauth2accesstoken`) and Azure Artifacts (azure-identity's
+`DefaultAzureCredential` for the Azure DevOps resource). Each is recognised by its upload URL, or named by the
+`registry` option for a custom domain. Each SDK is an optional extra, imported only when its token is wanted; every
+call is bounded in time, like a keyring's.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timezone
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from hatch_custom_index.errors import Secret, scrub
+from hatch_custom_index.settings import Registry
+from hatch_custom_index.trusted import MintedToken, NotMinted
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# How long a cloud SDK may take to give a token (it may probe a metadata server, or run a CLI).
+WAIT = 30.0
+CODEARTIFACT_HOST = re.compile(
+    r"^(?P<domain>[a-z][a-z0-9-]{0,48}[a-z0-9])-(?P<owner>\d{12})\.d\.codeartifact\.(?P<region>[a-z0-9-]+)"
+    r"\.amazonaws\.com$"
+)
+ARTIFACT_REGISTRY_HOST = re.compile(r"^[a-z0-9-]+-python\.pkg\.dev$")
+AZURE_HOSTS = re.compile(r"^(pkgs\.dev\.azure\.com|[a-z0-9-]+\.pkgs\.visualstudio\.com)$")
+GOOGLE_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+AZURE_DEVOPS_SCOPE = "499b84ac-1321-427f-aa17-267ca6975798/.default"  # Azure DevOps' resource, for any tenant
+CODEARTIFACT_SECONDS = 43200  # the longest token CodeArtifact gives (12 h); renewed before it lapses anyway
+
+
+@dataclass(frozen=True)
+class CloudIndex:
+    """A cloud registry: whose SDK gives its tokens, the username it expects, and what the SDK call needs."""
+
+    registry: Registry
+    name: str  # "AWS CodeArtifact"
+    username: str
+    extra: str  # the plugin's extra that installs the SDK
+    sdk: str
+    region: str = ""
+    domain: str = ""
+    owner: str = ""
+
+
+CLOUDSMITH_HOST = "python.cloudsmith.io"
+
+
+def expected_username(url: str, setting: Registry = Registry.AUTO) -> str | None:
+    """The username an index takes where `__token__` is refused: a cloud registry's, Cloudsmith's `token`."""
+    index = recognise(url, setting)
+    if index is not None:
+        return index.username
+    return "token" if (urlsplit(url).hostname or "").lower() == CLOUDSMITH_HOST else None
+
+
+def recognise(url: str, setting: Registry = Registry.AUTO) -> CloudIndex | None:
+    """The cloud registry at `url`, by its host (or as the `registry` option names it), or None."""
+    host = (urlsplit(url).hostname or "").lower()
+    codeartifact = CODEARTIFACT_HOST.match(host)
+    if setting is Registry.NONE:
+        return None
+    if setting is Registry.CODEARTIFACT or (setting is Registry.AUTO and codeartifact):
+        parts = codeartifact.groupdict() if codeartifact else {"region": "", "domain": "", "owner": ""}
+        return CloudIndex(Registry.CODEARTIFACT, "AWS CodeArtifact", "aws", "aws", "boto3", **parts)
+    if setting is Registry.ARTIFACT_REGISTRY or (setting is Registry.AUTO and ARTIFACT_REGISTRY_HOST.match(host)):
+        return CloudIndex(
+            Registry.ARTIFACT_REGISTRY, "Google Artifact Registry", "oauth2accesstoken", "google", "google-auth"
+        )
+    if setting is Registry.AZURE_ARTIFACTS or (setting is Registry.AUTO and AZURE_HOSTS.match(host)):
+        return CloudIndex(Registry.AZURE_ARTIFACTS, "Azure Artifacts", "azure", "azure", "azure-identity")
+    return None
+
+
+class CloudCredentials:
+    """Tokens for one cloud registry, each fetched by its SDK within `timeout` seconds; a failure is a `NotMinted`
+    saying why (shown where the "no password" error lists the places looked), never a traceback."""
+
+    def __init__(self, index: CloudIndex, *, timeout: float = WAIT) -> None:
+        self.index = index
+        self.timeout = timeout
+
+    def token(self) -> MintedToken | NotMinted:
+        index = self.index
+        fetch = {
+            Registry.CODEARTIFACT: _codeartifact,
+            Registry.ARTIFACT_REGISTRY: _artifact_registry,
+            Registry.AZURE_ARTIFACTS: _azure,
+        }[index.registry]
+        outcome = _bounded(lambda: fetch(index), self.timeout)
+        if isinstance(outcome, tuple):
+            token, expires, detail = outcome
+            return MintedToken(Secret(token), expires, f"{index.sdk}{detail}")
+        return NotMinted(f"{index.name} ({outcome})")
+
+
+def _bounded(call: Callable[[], tuple[str, float, str]], timeout: float) -> tuple[str, float, str] | str:
+    """The call's result, or why there is none: the SDK missing, its error (scrubbed), or no answer in time."""
+    result: list[tuple[str, float, str]] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(call())
+        except BaseException as e:  # noqa: BLE001 -- any SDK failure becomes a reason
+            failure.append(e)
+
+    # A daemon thread: an SDK stuck on a metadata server never keeps the process alive.
+    worker = threading.Thread(target=run, name="cloud-token", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if result:
+        return result[0]
+    if not failure:
+        return f"no token within {timeout:g} s"
+    error = failure[0]
+    if isinstance(error, _MissingSdk):
+        return str(error)
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return scrub(f"{type(error).__name__}: {text}" if text else type(error).__name__)
+
+
+class _MissingSdk(Exception):  # noqa: N818 -- a reason, raised to end the call
+    """The SDK is not installed: which extra installs it."""
+
+
+def _import(module: str, index: CloudIndex) -> Any:
+    try:
+        return __import__(module, fromlist=["_"])
+    except ImportError:
+        message = (
+            f"its SDK is not installed: install hatch-custom-index[{index.extra}] beside Hatch for a token from "
+            f"{index.sdk}"
+        )
+        raise _MissingSdk(message) from None
+
+
+def _codeartifact(index: CloudIndex) -> tuple[str, float, str]:
+    """boto3's `get_authorization_token` for the domain and owner in the URL, in the URL's region."""
+    if not index.domain:
+        message = "the URL does not name the domain and account (DOMAIN-OWNER.d.codeartifact.REGION.amazonaws.com)"
+        raise ValueError(message)
+    boto3 = _import("boto3", index)
+    session = boto3.session.Session(region_name=index.region)
+    client = session.client("codeartifact", region_name=index.region)
+    answer = client.get_authorization_token(
+        domain=index.domain, domainOwner=index.owner, durationSeconds=CODEARTIFACT_SECONDS
+    )
+    expires = answer["expiration"].timestamp()
+    profile = session.profile_name
+    return answer["authorizationToken"], expires, f", profile {profile}" if profile else ""
+
+
+def _artifact_registry(index: CloudIndex) -> tuple[str, float, str]:
+    """google-auth's Application Default Credentials, refreshed for an access token."""
+    auth = _import("google.auth", index)
+    requests_transport = _import("google.auth.transport.requests", index)
+    credentials, project = auth.default(scopes=[GOOGLE_SCOPE])
+    credentials.refresh(requests_transport.Request())
+    expiry = credentials.expiry
+    expires = expiry.replace(tzinfo=timezone.utc).timestamp() if expiry is not None else time.time() + 3600
+    who = getattr(credentials, "service_account_email", None) or project
+    return credentials.token, expires, f", Application Default Credentials of {who}" if who else ""
+
+
+def _azure(index: CloudIndex) -> tuple[str, float, str]:
+    """azure-identity's `DefaultAzureCredential` (environment, workload and managed identity, the Azure CLI, ...)."""
+    identity = _import("azure.identity", index)
+    token = identity.DefaultAzureCredential().get_token(AZURE_DEVOPS_SCOPE)
+    return token.token, float(token.expires_on), ", DefaultAzureCredential"
