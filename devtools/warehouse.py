@@ -85,6 +85,9 @@ class TrustedPublisher:
     audience: str = "pypi"
     claims: dict[str, str] = field(default_factory=lambda: {"repository": "octo-org/octo-project"})
     lifetime: float = 900
+    # JFrog's OIDC integration (the Artifactory way): its provider name, and the user its tokens upload as.
+    jfrog_provider: str = "github-oidc"
+    jfrog_user: str = "ci-publisher"
 
 
 @dataclass
@@ -263,6 +266,9 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/_/oidc/mint-token":
             self._mint(self.rfile.read(length))
             return
+        if path == "/access/api/v1/oidc/token":
+            self._jfrog_exchange(self.rfile.read(length))
+            return
         with state.lock:
             state.in_flight += 1
             state.max_in_flight = max(state.max_in_flight, state.in_flight)
@@ -388,6 +394,42 @@ class _Handler(BaseHTTPRequestHandler):
             state.minted[minted] = expires
         self._send(
             200, json.dumps({"success": True, "token": minted, "expires": int(expires)}).encode(), "application/json"
+        )
+
+    def _jfrog_exchange(self, body: bytes) -> None:
+        """JFrog Access's OIDC token exchange (RFC 8693; source of truth: JFrog's REST API "OIDC Token Exchange" and
+        jfrog-client-go's `CreateOidcTokenParams`): the CI's identity token for an access token of the user the
+        integration maps it to; errors as `{"errors": [{"status", "message"}]}`."""
+        state, publisher = self.server.state, self.server.state.trusted_publisher
+        try:
+            request = json.loads(body)
+            payload = request["subject_token"].split(".")[1]
+            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            self._jfrog_error(400, "Bad request: subject_token is missing or malformed")
+            return
+        if publisher is None or request.get("provider_name") != publisher.jfrog_provider:
+            self._jfrog_error(404, f"OIDC provider '{request.get('provider_name')}' not found")
+            return
+        grant = request.get("grant_type") == "urn:ietf:params:oauth:grant-type:token-exchange"
+        if not grant or request.get("subject_token_type") != "urn:ietf:params:oauth:token-type:id_token":
+            self._jfrog_error(400, "Bad request: unsupported grant_type or subject_token_type")
+            return
+        wrong = {key: claims.get(key) for key, value in publisher.claims.items() if claims.get(key) != value}
+        if claims.get("aud") != publisher.audience or wrong:
+            self._jfrog_error(401, "Failed to authenticate the OIDC token: no identity mapping matches its claims")
+            return
+        with state.lock:
+            token = "jfrog-" + base64.urlsafe_b64encode(os.urandom(36)).decode().rstrip("=")
+            state.minted[token] = time.time() + publisher.lifetime
+        answer = {"access_token": token, "expires_in": int(publisher.lifetime), "token_type": "Bearer",
+                  "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",
+                  "username": publisher.jfrog_user}  # fmt: skip
+        self._send(200, json.dumps(answer).encode(), "application/json")
+
+    def _jfrog_error(self, status: int, message: str) -> None:
+        self._send(
+            status, json.dumps({"errors": [{"status": status, "message": message}]}).encode(), "application/json"
         )
 
     def _mint_error(self, code: str, description: str) -> None:

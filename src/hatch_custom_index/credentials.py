@@ -148,11 +148,12 @@ class CredentialChain:
         return username, password
 
     def _use(
-        self, minted: MintedToken, username: str = DEFAULT_USERNAME, source: str = "trusted publishing"
+        self, minted: MintedToken, username: str | None = None, source: str = "trusted publishing"
     ) -> tuple[Found, Found]:
         self.minted = minted
         self.minted_by_trusted_publishing = source == "trusted publishing"
-        return Found(username, source), Found(minted.token, f"{source} ({minted.provider})")
+        user = minted.username if username is None else username
+        return Found(user, source), Found(minted.token, f"{source} ({minted.provider})")
 
     @property
     def trusted_publishing(self) -> bool:

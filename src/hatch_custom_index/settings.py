@@ -113,6 +113,8 @@ OPTIONS: dict[str, Option] = {
         Option("jobs", Kind.COUNT, 8, NOT_ENV, minimum=1),
         Option("allow-insecure-http", Kind.BOOL, False, frozenset({CLI, REPO})),
         Option("trusted-publishing", Kind.CHOICE, TrustedPublishingMode.AUTO, NOT_ENV, choices=TrustedPublishingMode),
+        Option("oidc-provider", Kind.STR, None, frozenset({CLI, REPO})),
+        Option("oidc-audience", Kind.STR, None, frozenset({CLI, REPO})),
         Option("attestations", Kind.CHOICE, AttestationsMode.AUTO, NOT_ENV, choices=AttestationsMode),
         Option("rules", Kind.CHOICE, RulesMode.AUTO, NOT_ENV, choices=RulesMode),
         Option("registry", Kind.CHOICE, Registry.AUTO, frozenset({CLI, REPO}), choices=Registry),
@@ -150,6 +152,8 @@ class Settings:
     jobs: int
     allow_insecure_http: bool
     trusted_publishing: TrustedPublishingMode
+    oidc_provider: str | None
+    oidc_audience: str | None
     attestations: AttestationsMode
     rules: RulesMode
     registry: Registry

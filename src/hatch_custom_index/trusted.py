@@ -1,7 +1,10 @@
 """Trusted publishing (OIDC): the CI's identity token exchanged at the index for a short-lived upload token.
 
-`GET <upload origin>/_/oidc/audience`, the ambient identity token from the `id` package, then
-`POST <upload origin>/_/oidc/mint-token`. Works with any index that serves these endpoints, not only PyPI.
+PyPI's way: `GET <upload origin>/_/oidc/audience`, the ambient identity token from the `id` package, then
+`POST <upload origin>/_/oidc/mint-token`; any index that serves these endpoints works, not only PyPI. JFrog's way,
+for Artifactory (option `oidc-provider`, the name of the OIDC integration): the identity token for the audience the
+integration expects (`oidc-audience`, `jfrog-github` by default) exchanged at `POST <origin>/access/api/v1/oidc/token`
+(RFC 8693) for an access token, which uploads as the user the integration maps the CI to.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ if TYPE_CHECKING:
 
     from hatch_custom_index.index import IndexClient
 
+JFROG_AUDIENCE = "jfrog-github"  # JFrog's convention for GitHub Actions integrations
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105 -- RFC 8693's names
+ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token"  # noqa: S105
 REMINT_MARGIN = 60.0  # seconds before a minted token expires when a fresh one is minted
 # The identity token's claims that say which workflow is publishing; none of them is a secret.
 SHOWN_CLAIMS = ("sub", "repository", "ref", "workflow_ref", "environment", "project_path", "ci_config_ref_uri")
@@ -42,6 +48,7 @@ class MintedToken:
     token: Secret
     expires: float  # Unix time
     provider: str
+    username: str = "__token__"  # the user the token uploads as
 
     def expiring(self) -> bool:
         """Within a minute of its expiry: time to mint a fresh one before it lapses mid-upload."""
@@ -114,12 +121,17 @@ class TrustedPublishing:
         if urlsplit(self.origin).scheme != "https" and not is_loopback(urlsplit(self.origin).hostname):
             message = f"trusted publishing needs https: {self.origin} is plain http to another machine"
             raise TrustedPublishingError(message)
-        audience = self._audience()
+        settings = self.client.repository.settings
+        jfrog_provider = settings.oidc_provider
+        # JFrog's integration expects an audience configured there, not one the index serves.
+        audience = (settings.oidc_audience or JFROG_AUDIENCE) if jfrog_provider else self._audience()
         if isinstance(audience, NotMinted):
             return audience
         identity = self._identity_token(audience)
         if isinstance(identity, NotMinted):
             return identity
+        if jfrog_provider:
+            return self._jfrog_exchange(identity, jfrog_provider)
         try:
             return self._exchange(identity)
         except ReusedIdentityTokenError:  # each identity token mints once: fetch another and try again, once
@@ -165,10 +177,7 @@ class TrustedPublishing:
         body = _json(response)
         token = body.get("token") if response.status_code == 200 else None  # noqa: PLR2004
         if isinstance(token, str) and token:
-            secret = Secret(token)
-            self.client.redact.add(secret)
-            if os.environ.get("GITHUB_ACTIONS") == "true":
-                self.mask(f"::add-mask::{token}")
+            secret = self._keep(token)
             expires = body.get("expires")
             expires = float(expires) if isinstance(expires, (int, float)) else time.time() + 900
             return MintedToken(secret, expires, ci_provider() or "CI")
@@ -179,15 +188,50 @@ class TrustedPublishing:
                 f"({details_of(errors)}); each identity token mints once, and a fresh one was refused too"
             )
             raise ReusedIdentityTokenError(message)
-        details = details_of(errors)
+        message = self._refusal(
+            url, response, identity, details_of(errors), "the trusted publisher configured for this project"
+        )
+        raise TrustedPublishingError(message)
+
+    def _jfrog_exchange(self, identity: Secret, provider: str) -> MintedToken:
+        url = f"{self.origin}/access/api/v1/oidc/token"
+        request = {"grant_type": TOKEN_EXCHANGE, "subject_token_type": ID_TOKEN, "subject_token": identity.reveal(),
+                   "provider_name": provider}  # fmt: skip
+        response = self.client.request("POST", url, headers={"Accept": "application/json"}, json=request)
+        body = _json(response)
+        token = body.get("access_token") if response.status_code == 200 else None  # noqa: PLR2004
+        if isinstance(token, str) and token:
+            secret = self._keep(token)
+            lifetime = body.get("expires_in")
+            expires = time.time() + (float(lifetime) if isinstance(lifetime, (int, float)) else 3600)
+            username = body.get("username")
+            user = username if isinstance(username, str) else _jfrog_user(token)
+            return MintedToken(secret, expires, f"{ci_provider() or 'CI'}, JFrog OIDC provider {provider}", user)
+        errors = [error for error in body.get("errors", []) if isinstance(error, dict)]
+        details = "; ".join(str(error.get("message")) for error in errors if error.get("message"))
+        raise TrustedPublishingError(
+            self._refusal(url, response, identity, details, "the OIDC integration " + provider)
+        )
+
+    def _keep(self, token: str) -> Secret:
+        """A minted token: redacted from all output, and masked in GitHub's log."""
+        secret = Secret(token)
+        self.client.redact.add(secret)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            self.mask(f"::add-mask::{token}")
+        return secret
+
+    def _refusal(self, url: str, response: Any, identity: Secret, details: str, configured: str) -> str:
+        """Why the index refused the identity token: its words, and the token's claims to check against."""
+        described = self.client.describe(response)
         claims = ", ".join(f"{key}={value!r}" for key, value in _claims(identity).items() if key in SHOWN_CLAIMS)
         message = (
-            f"trusted publishing: {redact_url(url)} refused the identity token ({self.client.describe(response)})"
-            + (f"\n  {details}" if details and details not in self.client.describe(response) else "")
+            f"trusted publishing: {redact_url(url)} refused the identity token ({described})"
+            + (f"\n  {details}" if details and details not in described else "")
             + (f"\n  The token says: {claims}" if claims else "")
-            + "\n  Check the trusted publisher configured for this project on the index against these claims"
+            + f"\n  Check {configured} on the index against these claims"
         )
-        raise TrustedPublishingError(printable(scrub(message, (identity,))))
+        return printable(scrub(message, (identity,)))
 
     def _unavailable(self, reason: str) -> NotMinted:
         if self.mode is TrustedPublishingMode.ALWAYS:
@@ -206,6 +250,13 @@ def _json(response: Any) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _jfrog_user(token: str) -> str:
+    """The user a JFrog access token stands for, from its `sub` (`jfrt@.../users/NAME`); empty, which JFrog takes
+    with a token, when it does not say."""
+    subject = str(_claims(Secret(token)).get("sub", ""))
+    return subject.rsplit("/", 1)[-1] if subject.startswith("jfrt@") or "/users/" in subject else subject
 
 
 def _claims(identity: Secret) -> dict[str, Any]:

@@ -300,3 +300,50 @@ def test_a_dry_run_says_trusted_publishing_would_be_used_and_mints_nothing(sandb
     assert github.issued == []
     assert minted_tokens(index) == []
     assert index.state.uploads == []
+
+
+# --- JFrog's way (Artifactory) ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def artifactory():
+    publisher = TrustedPublisher(audience="jfrog-github")
+    with WarehouseServer(WAREHOUSE_TOKEN, trusted_publisher=publisher) as server:
+        server.state.username = publisher.jfrog_user  # the user the integration maps the workflow to
+        yield server
+
+
+def test_artifactory_exchanges_the_identity_token_at_jfrog_access(sandbox, artifactory, github):
+    configure(sandbox, artifactory, 'oidc-provider = "github-oidc"')
+    project = sandbox.project()
+    project.build()
+
+    result = project.publish("-o", "repo=pypi-like", env=github.environ(), verbose=True)
+
+    assert result.returncode == 0, result.output
+    assert {upload.username for upload in artifactory.state.uploads} == {"ci-publisher"}
+    (minted,) = minted_tokens(artifactory)
+    assert_only_masked(result, [minted])
+    assert "username from trusted publishing" in result.output
+    assert "password from trusted publishing (GitHub Actions, JFrog OIDC provider github-oidc)" in result.output
+    assert ("POST", f"{artifactory.origin.split('://')[1]}/access/api/v1/oidc/token") in {
+        (method, url) for method, url, _ in artifactory.state.requests
+    }
+    assert not any("/_/oidc/" in url for _, url, _ in artifactory.state.requests)
+    assert github.issued[0] not in result.output
+
+
+def test_an_artifactory_refusal_shows_jfrog_s_words_and_the_token_s_claims(sandbox, artifactory, github):
+    configure(sandbox, artifactory, 'oidc-provider = "github-oidc"\noidc-audience = "some-other-audience"')
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-o", "repo=pypi-like", env=github.environ())
+
+    assert result.returncode == 1
+    assert "refused the identity token (401 Unauthorized" in result.output
+    assert "no identity mapping matches its claims" in result.output
+    assert "repository='octo-org/octo-project'" in result.output
+    assert "Check the OIDC integration github-oidc on the index against these claims" in result.output
+    assert artifactory.state.uploads == []
+    assert github.issued[0] not in result.output
