@@ -88,6 +88,9 @@ class TrustedPublisher:
     # JFrog's OIDC integration (the Artifactory way): its provider name, and the user its tokens upload as.
     jfrog_provider: str = "github-oidc"
     jfrog_user: str = "ci-publisher"
+    # Cloudsmith's OpenID Connect: the organisation, and the service account the workflow publishes as.
+    cloudsmith_owner: str = "corp"
+    cloudsmith_service: str = "publisher-bot"
 
 
 @dataclass
@@ -96,6 +99,7 @@ class Warehouse:
 
     token: str
     username: str = "__token__"  # the username uploads must carry (a cloud registry's, say: `aws`)
+    upload_path: str = "/legacy/"  # where uploads are taken (Cloudsmith's is `/OWNER/REPO/`)
     trusted_publisher: TrustedPublisher | None = None  # None: the index serves no trusted publishing
     oidc_disabled_status: int = 404  # what the OIDC endpoints answer then (PyPI: 403 when an admin turned it off)
     private_reads: bool = False  # the simple API wants credentials too, as a private index's does
@@ -269,6 +273,9 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/access/api/v1/oidc/token":
             self._jfrog_exchange(self.rfile.read(length))
             return
+        if path.startswith("/openid/"):
+            self._cloudsmith_exchange(path.split("/")[2], self.rfile.read(length))
+            return
         with state.lock:
             state.in_flight += 1
             state.max_in_flight = max(state.max_in_flight, state.in_flight)
@@ -294,7 +301,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = b"".join(parts)
         else:
             body = self.rfile.read(length)
-        if path != "/legacy/":
+        if path != state.upload_path:
             self._send(404, b"Not Found")
             return
         if fault is not None and self._fault(fault):
@@ -426,6 +433,36 @@ class _Handler(BaseHTTPRequestHandler):
                   "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",
                   "username": publisher.jfrog_user}  # fmt: skip
         self._send(200, json.dumps(answer).encode(), "application/json")
+
+    def _cloudsmith_exchange(self, owner: str, body: bytes) -> None:
+        """Cloudsmith's OpenID Connect exchange (source of truth: Cloudsmith's "OpenID Connect" docs and
+        cloudsmith-cli's `core/credentials/oidc/exchange.py`): `{"oidc_token", "service_slug"}` for `{"token"}`,
+        errors as `{"detail"}`."""
+        state, publisher = self.server.state, self.server.state.trusted_publisher
+        try:
+            request = json.loads(body)
+            payload = request["oidc_token"].split(".")[1]
+            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            self._send(400, json.dumps({"detail": "Invalid request."}).encode(), "application/json")
+            return
+        known = publisher is not None and (owner, request.get("service_slug")) == (
+            publisher.cloudsmith_owner,
+            publisher.cloudsmith_service,
+        )
+        wrong = (
+            publisher is None
+            or claims.get("aud") != publisher.audience
+            or any(claims.get(key) != value for key, value in publisher.claims.items())
+        )
+        if not known or wrong:
+            detail = "Invalid OIDC token or no matching OIDC provider configuration for this service account."
+            self._send(401, json.dumps({"detail": detail}).encode(), "application/json")
+            return
+        with state.lock:
+            token = "cs-" + base64.urlsafe_b64encode(os.urandom(30)).decode().rstrip("=")
+            state.minted[token] = time.time() + 5400
+        self._send(200, json.dumps({"token": token}).encode(), "application/json")
 
     def _jfrog_error(self, status: int, message: str) -> None:
         self._send(

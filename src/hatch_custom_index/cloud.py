@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from hatch_custom_index.errors import Secret, scrub
 from hatch_custom_index.settings import Registry
 from hatch_custom_index.trusted import MintedToken, NotMinted
+from hatch_custom_index.urls import CLOUDSMITH_UPLOAD_HOST
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,15 +52,12 @@ class CloudIndex:
     owner: str = ""
 
 
-CLOUDSMITH_HOST = "python.cloudsmith.io"
-
-
 def expected_username(url: str, setting: Registry = Registry.AUTO) -> str | None:
     """The username an index takes where `__token__` is refused: a cloud registry's, Cloudsmith's `token`."""
     index = recognise(url, setting)
     if index is not None:
         return index.username
-    return "token" if (urlsplit(url).hostname or "").lower() == CLOUDSMITH_HOST else None
+    return "token" if (urlsplit(url).hostname or "").lower() == CLOUDSMITH_UPLOAD_HOST else None
 
 
 def recognise(url: str, setting: Registry = Registry.AUTO) -> CloudIndex | None:

@@ -4,7 +4,10 @@ PyPI's way: `GET <upload origin>/_/oidc/audience`, the ambient identity token fr
 `POST <upload origin>/_/oidc/mint-token`; any index that serves these endpoints works, not only PyPI. JFrog's way,
 for Artifactory (option `oidc-provider`, the name of the OIDC integration): the identity token for the audience the
 integration expects (`oidc-audience`, `jfrog-github` by default) exchanged at `POST <origin>/access/api/v1/oidc/token`
-(RFC 8693) for an access token, which uploads as the user the integration maps the CI to.
+(RFC 8693) for an access token, which uploads as the user the integration maps the CI to. Cloudsmith's way (an
+upload URL on python.cloudsmith.io; `oidc-provider` is the service account's slug): the identity token for
+`oidc-audience` (`cloudsmith` by default) exchanged at `POST <api>/openid/<owner>/` for an API token, used with the
+username `token`; the API is Cloudsmith's, or `CLOUDSMITH_API_HOST` as Cloudsmith's own tools read it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from hatch_custom_index.errors import (
 )
 from hatch_custom_index.settings import TrustedPublishingMode
 from hatch_custom_index.transport import is_loopback
+from hatch_custom_index.urls import CLOUDSMITH_API, CLOUDSMITH_UPLOAD_HOST
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,6 +40,8 @@ if TYPE_CHECKING:
     from hatch_custom_index.index import IndexClient
 
 JFROG_AUDIENCE = "jfrog-github"  # JFrog's convention for GitHub Actions integrations
+CLOUDSMITH_AUDIENCE = "cloudsmith"  # the Cloudsmith CLI's default
+CLOUDSMITH_LIFETIME = 90 * 60.0  # Cloudsmith's OIDC tokens live 90 minutes (its answer does not say)
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105 -- RFC 8693's names
 ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token"  # noqa: S105
 REMINT_MARGIN = 60.0  # seconds before a minted token expires when a fresh one is minted
@@ -118,10 +124,13 @@ class TrustedPublishing:
 
     def mint(self) -> MintedToken | NotMinted:
         """A fresh upload token, or in `auto` mode why this index or CI cannot give one."""
-        if urlsplit(self.origin).scheme != "https" and not is_loopback(urlsplit(self.origin).hostname):
-            message = f"trusted publishing needs https: {self.origin} is plain http to another machine"
-            raise TrustedPublishingError(message)
         settings = self.client.repository.settings
+        upload = urlsplit(self.client.repository.url)
+        if (upload.hostname or "").lower() == CLOUDSMITH_UPLOAD_HOST:
+            return self._cloudsmith(
+                upload.path.strip("/").split("/")[0], settings.oidc_provider, settings.oidc_audience
+            )
+        self._require_https(self.origin)
         jfrog_provider = settings.oidc_provider
         # JFrog's integration expects an audience configured there, not one the index serves.
         audience = (settings.oidc_audience or JFROG_AUDIENCE) if jfrog_provider else self._audience()
@@ -137,6 +146,36 @@ class TrustedPublishing:
         except ReusedIdentityTokenError:  # each identity token mints once: fetch another and try again, once
             identity = self._identity_token(audience)
             return identity if isinstance(identity, NotMinted) else self._exchange(identity)
+
+    @staticmethod
+    def _require_https(url: str) -> None:
+        """The identity token goes only over https, or to this machine."""
+        parts = urlsplit(url)
+        if parts.scheme != "https" and not is_loopback(parts.hostname):
+            message = f"trusted publishing needs https: {redact_url(url)} is plain http to another machine"
+            raise TrustedPublishingError(message)
+
+    def _cloudsmith(self, owner: str, service: str | None, audience: str | None) -> MintedToken | NotMinted:
+        if not service:
+            return self._unavailable(
+                "Cloudsmith needs the slug of the service account to publish as: set `oidc-provider` on the repository"
+            )
+        api = os.environ.get("CLOUDSMITH_API_HOST", "").strip().rstrip("/") or CLOUDSMITH_API
+        url = f"{api if '://' in api else 'https://' + api}/openid/{owner}/"
+        self._require_https(url)
+        identity = self._identity_token(audience or CLOUDSMITH_AUDIENCE)
+        if isinstance(identity, NotMinted):
+            return identity
+        request = {"oidc_token": identity.reveal(), "service_slug": service}
+        response = self.client.request("POST", url, headers={"Accept": "application/json"}, json=request)
+        body = _json(response)
+        token = body.get("token") if response.status_code in {200, 201} else None
+        if isinstance(token, str) and token:
+            provider = f"{ci_provider() or 'CI'}, Cloudsmith service {service}"
+            return MintedToken(self._keep(token), time.time() + CLOUDSMITH_LIFETIME, provider, "token")
+        detail = body.get("detail") or body.get("error")
+        configured = f"the OpenID Connect provider of {owner} (service {service})"
+        raise TrustedPublishingError(self._refusal(url, response, identity, str(detail or ""), configured))
 
     def _audience(self) -> str | NotMinted:
         url = f"{self.origin}/_/oidc/audience"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
+CLOUDSMITH_UPLOAD_HOST = "python.cloudsmith.io"  # https://python.cloudsmith.io/OWNER/REPO/
+CLOUDSMITH_API = "https://api.cloudsmith.io"  # where Cloudsmith's tools go, unless CLOUDSMITH_API_HOST says otherwise
 TESTPYPI_UPLOAD_URL = "https://test.pypi.org/legacy/"
 PYPI_SIMPLE_URL = "https://pypi.org/simple/"
 TESTPYPI_SIMPLE_URL = "https://test.pypi.org/simple/"

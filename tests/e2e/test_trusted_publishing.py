@@ -347,3 +347,70 @@ def test_an_artifactory_refusal_shows_jfrog_s_words_and_the_token_s_claims(sandb
     assert "Check the OIDC integration github-oidc on the index against these claims" in result.output
     assert artifactory.state.uploads == []
     assert github.issued[0] not in result.output
+
+
+# --- Cloudsmith's way -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cloudsmith():
+    # Reached at its real host over plain http through the loopback proxy (the stand-in answers for it), its API
+    # through CLOUDSMITH_API_HOST, as Cloudsmith's own tools read it.
+    with WarehouseServer(WAREHOUSE_TOKEN, trusted_publisher=TrustedPublisher(audience="cloudsmith")) as server:
+        server.state.username, server.state.upload_path = "token", "/corp/wheels/"
+        yield server
+
+
+def cloudsmith_config(sandbox, extra: str = 'oidc-provider = "publisher-bot"') -> None:
+    sandbox.write_config(
+        '[publish.custom-index.repos.cloudsmith]\nurl = "http://python.cloudsmith.io/corp/wheels/"\n'
+        f'simple-url = "http://python.cloudsmith.io/simple/"\nallow-insecure-http = true\n{extra}\n'
+    )
+
+
+def cloudsmith_env(server, github) -> dict[str, str]:
+    direct = "127.0.0.1,localhost"
+    return {**github.environ(), "HTTP_PROXY": server.origin, "http_proxy": server.origin, "NO_PROXY": direct,
+            "no_proxy": direct, "CLOUDSMITH_API_HOST": server.origin}  # fmt: skip
+
+
+def test_cloudsmith_exchanges_the_identity_token_for_its_service_account(sandbox, cloudsmith, github):
+    cloudsmith_config(sandbox)
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-o", "repo=cloudsmith", env=cloudsmith_env(cloudsmith, github), verbose=True)
+
+    assert result.returncode == 0, result.output
+    assert [upload.username for upload in cloudsmith.state.uploads] == ["token"]
+    (minted,) = minted_tokens(cloudsmith)
+    assert_only_masked(result, [minted])
+    assert "password from trusted publishing (GitHub Actions, Cloudsmith service publisher-bot)" in result.output
+    assert any(url.endswith("/openid/corp/") for method, url, _ in cloudsmith.state.requests if method == "POST")
+
+
+def test_cloudsmith_without_a_service_account_says_what_to_set(sandbox, cloudsmith, github):
+    cloudsmith_config(sandbox, extra="")
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-o", "repo=cloudsmith", env=cloudsmith_env(cloudsmith, github))
+
+    assert result.returncode == 1
+    assert "Cloudsmith needs the slug of the service account to publish as: set `oidc-provider`" in result.output
+    assert cloudsmith.state.uploads == []
+
+
+def test_a_cloudsmith_refusal_shows_its_words_and_the_token_s_claims(sandbox, cloudsmith, github):
+    cloudsmith_config(sandbox, extra='oidc-provider = "someone-else"')
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-o", "repo=cloudsmith", env=cloudsmith_env(cloudsmith, github))
+
+    assert result.returncode == 1
+    assert "refused the identity token (401 Unauthorized" in result.output
+    assert "no matching OIDC provider configuration for this service account" in result.output
+    assert "Check the OpenID Connect provider of corp (service someone-else)" in result.output
+    assert cloudsmith.state.uploads == []
+    assert github.issued[0] not in result.output
