@@ -1,0 +1,47 @@
+"""The pure parts of trusted publishing beyond PyPI: the user a JFrog token stands for, and where an identity token
+may go."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from hatch_custom_index.errors import TrustedPublishingError
+from hatch_custom_index.trusted import TrustedPublishing, _jfrog_user
+
+
+def token_with(claims: dict[str, str]) -> str:
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"eyJhbGciOiJSUzI1NiJ9.{payload}.c2ln"
+
+
+@pytest.mark.parametrize(
+    ("subject", "user"),
+    [
+        ("jfrt@01h8xyz/users/ci-publisher", "ci-publisher"),
+        ("jfac@01h8xyz/users/release-bot", "release-bot"),
+        ("jfrt@01h8xyz", "jfrt@01h8xyz"),
+        ("plain-user", "plain-user"),
+    ],
+)
+def test_the_user_a_jfrog_token_stands_for(subject: str, user: str) -> None:
+    assert _jfrog_user(token_with({"sub": subject})) == user
+
+
+def test_a_jfrog_token_that_is_no_jwt_uploads_with_an_empty_username() -> None:
+    assert _jfrog_user("an-opaque-reference-token") == ""
+
+
+@pytest.mark.parametrize("url", ["https://api.cloudsmith.io/openid/corp/", "http://127.0.0.1:8080/openid/corp/"])
+def test_an_identity_token_goes_over_https_or_to_this_machine(url: str) -> None:
+    TrustedPublishing._require_https(url)  # noqa: SLF001
+
+
+def test_an_identity_token_never_goes_over_plain_http_to_another_machine() -> None:
+    with pytest.raises(TrustedPublishingError) as caught:
+        TrustedPublishing._require_https("http://api.example/openid/x/")  # noqa: SLF001
+    assert str(caught.value) == (
+        "trusted publishing needs https: http://api.example/openid/x/ is plain http to another machine"
+    )
