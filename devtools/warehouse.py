@@ -136,6 +136,12 @@ def parse_form(content_type: str, body: bytes) -> tuple[dict[str, list[str]], st
     return fields, filename, content
 
 
+def jwt_claims(token: str) -> dict:
+    """A JWT's payload, unverified (the stand-ins check claims, not signatures); raises on a malformed token."""
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
 # Warehouse's form names for packaging's raw fields: singular names for the multiple-use ones.
 _SINGULAR = {
     "platforms": "platform",
@@ -378,8 +384,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             token = json.loads(body)["token"]
-            payload = token.split(".")[1]
-            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            claims = jwt_claims(token)
         except (ValueError, KeyError, IndexError, TypeError):
             self._mint_error("invalid-payload", "malformed request or token")
             return
@@ -410,8 +415,7 @@ class _Handler(BaseHTTPRequestHandler):
         state, publisher = self.server.state, self.server.state.trusted_publisher
         try:
             request = json.loads(body)
-            payload = request["subject_token"].split(".")[1]
-            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            claims = jwt_claims(request["subject_token"])
         except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             self._jfrog_error(400, "Bad request: subject_token is missing or malformed")
             return
@@ -441,8 +445,7 @@ class _Handler(BaseHTTPRequestHandler):
         state, publisher = self.server.state, self.server.state.trusted_publisher
         try:
             request = json.loads(body)
-            payload = request["oidc_token"].split(".")[1]
-            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            claims = jwt_claims(request["oidc_token"])
         except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             self._send(400, json.dumps({"detail": "Invalid request."}).encode(), "application/json")
             return
