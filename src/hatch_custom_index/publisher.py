@@ -188,7 +188,8 @@ class CustomIndexPublisher(PublisherInterface):
                 unapplied.append((path, finding))
         if unapplied:
             files = len({path for path, _ in unapplied})
-            labels = "; ".join(dict.fromkeys(finding.label for _, finding in unapplied))
+            kinds = list(dict.fromkeys(finding.label for _, finding in unapplied))
+            labels = "; ".join(kinds[:4]) + (f"; {len(kinds) - 4} more" if len(kinds) > 4 else "")  # noqa: PLR2004
             self.app.display_info(
                 f"Note: PyPI's own rules would refuse {files} file{'s' if files > 1 else ''} ({labels}); they do not "
                 "apply to this index (option `rules`), so nothing is held back"

@@ -135,3 +135,22 @@ def test_pypi_is_held_to_its_rules_by_default_before_any_request(sandbox, wareho
     assert f"{local}: The use of local versions in '1.0+corp.1' is not allowed." in result.output
     assert warehouse.state.requests == []
     assert "pypi-not-a-real-token" not in result.output
+
+
+def test_a_private_index_takes_every_file_only_pypi_refuses(sandbox, pypiserver):
+    # The whole corpus of what PyPI alone refuses, to pypiserver with the default rules: all of it goes up, one note.
+    sandbox.write_config(f'[publish.custom-index.repos.local]\nurl = "{pypiserver.url}"\nuser = "alice"\n')
+    project = sandbox.project()
+    project.dist.mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        paths = [case.make(project.dist) for case in CASES if case.authority == "pypi"]
+
+    result = project.publish("-o", "repo=local", env={"HATCH_INDEX_AUTH": PYPISERVER_USERS["alice"]})
+
+    assert result.returncode == 0, result.output
+    (note,) = [line for line in result.output.splitlines() if line.startswith("Note:")]
+    assert note.startswith(f"Note: PyPI's own rules would refuse {len(paths) - 1} files (")  # rendering: PyPI only
+    assert " more); they do not apply to this index" in note
+    held = pypiserver.files()
+    assert all(held[path.name] == path.read_bytes() for path in paths)
