@@ -16,7 +16,6 @@ an `az` that answers as the Azure CLI does.
 
 from __future__ import annotations
 
-import base64
 import json
 import threading
 import time
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from devtools.background import HOST, BackgroundServer, QuietHTTPServer
+from devtools.warehouse import jwt_claims
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -109,8 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _claims(jwt: str) -> dict[str, object]:
     try:
-        payload = jwt.split(".")[1]
-        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return jwt_claims(jwt)
     except (IndexError, ValueError):
         return {}
 

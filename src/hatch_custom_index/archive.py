@@ -33,8 +33,6 @@ class Member:
 
     name: str
     size: int  # uncompressed
-    is_file: bool = True
-    is_dir: bool = False
     link: str | None = None  # a tar link's target
     special: bool = False  # a tar device, FIFO or other special file
     compression: int = zipfile.ZIP_STORED  # zip only
@@ -105,16 +103,7 @@ def _read_zip(path: Path, scan: Callable[[str, bytes], str | None]) -> Contents:
     flagged: list[tuple[str, str]] = []
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
-        members = tuple(
-            Member(
-                info.filename,
-                info.file_size,
-                is_file=not info.is_dir(),
-                is_dir=info.is_dir(),
-                compression=info.compress_type,
-            )
-            for info in infos
-        )
+        members = tuple(Member(info.filename, info.file_size, compression=info.compress_type) for info in infos)
         for info in infos:
             if info.is_dir():
                 continue
@@ -151,8 +140,6 @@ def _read_tar(path: Path, scan: Callable[[str, bytes], str | None]) -> Contents:
                 Member(
                     entry.name,
                     entry.size,
-                    is_file=entry.isfile(),
-                    is_dir=entry.isdir(),
                     link=_link_target(entry),
                     special=not (entry.isfile() or entry.isdir() or entry.issym() or entry.islnk()),
                     sparse=entry.issparse(),

@@ -9,21 +9,19 @@ call is bounded in time, like a keyring's.
 
 from __future__ import annotations
 
+import importlib
 import re
-import threading
 import time
 from dataclasses import dataclass
 from datetime import timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
+from hatch_custom_index.bounded import call_within, describe
 from hatch_custom_index.errors import Secret, scrub
 from hatch_custom_index.settings import Registry
 from hatch_custom_index.trusted import MintedToken, NotMinted
 from hatch_custom_index.urls import CLOUDSMITH_UPLOAD_HOST
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 # How long a cloud SDK may take to give a token (it may probe a metadata server, or run a CLI).
 WAIT = 30.0
@@ -93,37 +91,17 @@ class CloudCredentials:
             Registry.ARTIFACT_REGISTRY: _artifact_registry,
             Registry.AZURE_ARTIFACTS: _azure,
         }[index.registry]
-        outcome = _bounded(lambda: fetch(index), self.timeout)
-        if isinstance(outcome, tuple):
-            token, expires, detail = outcome
+        answer = call_within(lambda: fetch(index), self.timeout, "cloud-token")
+        if answer.value is not None:
+            token, expires, detail = answer.value
             return MintedToken(Secret(token), expires, f"{index.sdk}{detail}")
-        return NotMinted(f"{index.name} ({outcome})")
-
-
-def _bounded(call: Callable[[], tuple[str, float, str]], timeout: float) -> tuple[str, float, str] | str:
-    """The call's result, or why there is none: the SDK missing, its error (scrubbed), or no answer in time."""
-    result: list[tuple[str, float, str]] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(call())
-        except BaseException as e:  # noqa: BLE001 -- any SDK failure becomes a reason
-            failure.append(e)
-
-    # A daemon thread: an SDK stuck on a metadata server never keeps the process alive.
-    worker = threading.Thread(target=run, name="cloud-token", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if result:
-        return result[0]
-    if not failure:
-        return f"no token within {timeout:g} s"
-    error = failure[0]
-    if isinstance(error, _MissingSdk):
-        return str(error)
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return scrub(f"{type(error).__name__}: {text}" if text else type(error).__name__)
+        if answer.error is None:
+            why = f"no token within {self.timeout:g} s"
+        elif isinstance(answer.error, _MissingSdk):
+            why = str(answer.error)
+        else:
+            why = scrub(describe(answer.error))
+        return NotMinted(f"{index.name} ({why})")
 
 
 class _MissingSdk(Exception):  # noqa: N818 -- a reason, raised to end the call
@@ -132,7 +110,7 @@ class _MissingSdk(Exception):  # noqa: N818 -- a reason, raised to end the call
 
 def _import(module: str, index: CloudIndex) -> Any:
     try:
-        return __import__(module, fromlist=["_"])
+        return importlib.import_module(module)
     except ImportError:
         message = (
             f"its SDK is not installed: install hatch-custom-index[{index.extra}] beside Hatch for a token from "

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 DEFAULT_USERNAME = "__token__"
 KEYRING = "keyring"  # the source of a credential found there
 PROMPT = "the interactive prompt"
+TRUSTED = "trusted publishing"  # the source of credentials it minted
 
 
 class Prompter(Protocol):
@@ -83,7 +84,6 @@ class CredentialChain:
         self.redact = redact
         self.default_username = default_username
         self.minted: MintedToken | None = None  # a token this run obtained: renewed before it lapses
-        self.minted_by_trusted_publishing = False
         self._lock = threading.RLock()
         name = None if repository.from_project else repository.name
         self.entry: PypircEntry | None = pypirc.find(name, repository.url) if pypirc else None
@@ -147,18 +147,15 @@ class CredentialChain:
             password = self._prompted_password(username, why_not_trusted)
         return username, password
 
-    def _use(
-        self, minted: MintedToken, username: str | None = None, source: str = "trusted publishing"
-    ) -> tuple[Found, Found]:
+    def _use(self, minted: MintedToken, username: str | None = None, source: str = TRUSTED) -> tuple[Found, Found]:
         self.minted = minted
-        self.minted_by_trusted_publishing = source == "trusted publishing"
         user = minted.username if username is None else username
         return Found(user, source), Found(minted.token, f"{source} ({minted.provider})")
 
     @property
     def trusted_publishing(self) -> bool:
         """Whether the credentials in use were minted by trusted publishing."""
-        return self.minted is not None and self.minted_by_trusted_publishing
+        return self.minted is not None and self.username is not None and self.username.source == TRUSTED
 
     def _given_username(self) -> Found | None:
         settings = self.repository.settings

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
+from hatch_custom_index.bounded import call_within, describe
 from hatch_custom_index.errors import Secret, scrub
 from hatch_custom_index.urls import spellings
 
@@ -48,34 +48,20 @@ class Keyring:
     def _call(self, name: str, service: str, username: str | None, *secret: Secret, saving: bool = False) -> object:
         if self._broken:
             return False if saving else None
-        answer: list[object] = []
-        failure: list[Exception] = []
-
         # Imported here, the one use: 15 ms and a few MiB that a publish with nothing to upload never needs.
         import keyring  # noqa: PLC0415
 
-        def ask() -> None:
-            try:
-                answer.append(getattr(keyring, name)(service, username, *(value.reveal() for value in secret)))
-            except Exception as e:  # noqa: BLE001 -- any backend failure must leave the publish going
-                failure.append(e)
+        def ask() -> object:
+            return getattr(keyring, name)(service, username, *(value.reveal() for value in secret))
 
-        # A daemon thread: a keyring that never answers is left behind, and never keeps the process alive.
-        asking = threading.Thread(target=ask, name=f"keyring-{name}", daemon=True)
-        asking.start()
-        asking.join(self.timeout)
-        if answer:
-            return answer[0]
-        self._broken = True
+        answer = call_within(ask, self.timeout, f"keyring-{name}")
+        if answer.answered and answer.error is None:
+            return answer.value
+        self._broken = True  # any backend failure leaves the publish going, without the keyring
         action = "save the password to" if saving else "read"
-        if failure:
-            reason = scrub(_describe(failure[0]), secret)
+        if answer.error is not None:
+            reason = scrub(describe(answer.error), secret)
         else:
             reason = f"no answer within {self.timeout:g} s: locked, or waiting for an unlock nobody can give here"
         self._warn(f"Warning: could not {action} the keyring ({reason}); going on without it")
         return False if saving else None
-
-
-def _describe(error: Exception) -> str:
-    text = str(error).splitlines()[0] if str(error) else ""
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -45,6 +45,7 @@ from hatch_custom_index.progress import wanted as progress_wanted
 from hatch_custom_index.pypirc import Pypirc, default_path, load_pypirc
 from hatch_custom_index.report import JsonReport, write_step_summary
 from hatch_custom_index.repositories import Repository, first_value, select_repository
+from hatch_custom_index.rules import unapplied_note
 from hatch_custom_index.settings import (
     HATCH,
     HATCH_INDEX_PUBLISHER,
@@ -187,14 +188,7 @@ class CustomIndexPublisher(PublisherInterface):
             else:
                 unapplied.append((path, finding))
         if unapplied:
-            files = len({path for path, _ in unapplied})
-            kinds = list(dict.fromkeys(finding.label for _, finding in unapplied))
-            labels = "; ".join(kinds[:4]) + (f"; {len(kinds) - 4} more" if len(kinds) > 4 else "")  # noqa: PLR2004
-            self.app.display_info(
-                f"Note: PyPI's own rules would refuse {files} file{'s' if files > 1 else ''} ({labels}); they do not "
-                "apply to this index (option `rules`), so nothing is held back"
-                + ("" if self.app.verbosity > 0 else "; -v lists them")
-            )
+            self.app.display_info(unapplied_note(unapplied) + ("" if self.app.verbosity > 0 else "; -v lists them"))
             for path, finding in unapplied:
                 self.app.display_debug(f"  {display_path(path, root)}: {finding.message}")
 

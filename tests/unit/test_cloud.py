@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import pytest
@@ -77,14 +78,7 @@ def test_the_username_an_index_expects(url: str, expected: str | None) -> None:
 
 def test_a_missing_sdk_names_the_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     index = CloudIndex(Registry.AZURE_ARTIFACTS, "Azure Artifacts", "azure", "azure", "azure-identity")
-    real_import = __import__
-
-    def no_azure(name: str, *args: object, **kwargs: object) -> object:
-        if name.startswith("azure"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr("builtins.__import__", no_azure)
+    monkeypatch.setitem(sys.modules, "azure.identity", None)  # as if not installed: importing it fails
     minted = CloudCredentials(index).token()
     assert isinstance(minted, NotMinted)
     assert minted.reason == (

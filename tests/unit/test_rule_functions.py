@@ -81,9 +81,11 @@ def test_markdown_and_plain_text_always_render(content_type: str) -> None:
     [
         (Member("/etc/passwd", 1), "Member '/etc/passwd' has an absolute path"),
         (Member("demo-1.0/../../x", 1), "Member 'demo-1.0/../../x' leads outside the archive (`..`)"),
-        (Member("demo-1.0/dev", 0, is_file=False, special=True), "is a device, FIFO or other special file"),
-        (Member("demo-1.0/link", 0, is_file=False, link="/etc/passwd"), "links to an absolute path ('/etc/passwd')"),
-        (Member("demo-1.0/docs/link", 0, is_file=False, link="demo-1.0/docs/../README"), None),
+        (Member("demo-1.0/dev", 0, special=True), "is a device, FIFO or other special file"),
+        (Member("demo-1.0/link", 0, link="/etc/passwd"), "links to an absolute path ('/etc/passwd')"),
+        (Member("demo-1.0/docs/link", 0, link="demo-1.0/docs/../README"), None),
+        (Member("C:/Windows/evil.dll", 1), "Member 'C:/Windows/evil.dll' has an absolute path"),
+        (Member("x:notes.txt", 1), None),  # a colon, not a drive
     ],
 )
 def test_unsafe_members(member: Member, expected: str | None) -> None:

@@ -10,15 +10,13 @@ import pytest
 
 from hatch_custom_index.artifacts import read_batch
 from hatch_custom_index.errors import ArtifactError
-from hatch_custom_index.rules import Authority, hygiene
+from hatch_custom_index.rules import Authority, Finding, hygiene, unapplied_note
 from hatch_custom_index.rules.platforms import accepted_platform
 from tests.corpus import CASES, PYPI, Case, valid_unusual
 from tests.unit.builders import build
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from hatch_custom_index.rules import Finding
 
 
 def make(case: Case, directory: Path) -> Path:
@@ -137,3 +135,19 @@ def test_a_file_over_pypis_size_limit_is_a_warning_not_a_refusal(tmp_path: Path,
 )
 def test_platform_tags_pypi_accepts(tag: str, accepted: bool) -> None:  # noqa: FBT001
     assert accepted_platform(tag) is accepted
+
+
+def test_the_note_of_what_only_pypi_refuses_counts_files_and_names_at_most_four_kinds(tmp_path: Path) -> None:
+    def finding(label: str) -> Finding:
+        return Finding(Authority.PYPI, label, f"{label}: PyPI's words")
+
+    one = [(tmp_path / "a.whl", finding("local version"))]
+    many = [(tmp_path / f"{n % 2}.whl", finding(f"kind {n}")) for n in range(6)]
+
+    assert unapplied_note(one) == (
+        "Note: PyPI's own rules would refuse 1 file (local version); they do not apply to this index (option "
+        "`rules`), so nothing is held back"
+    )
+    assert unapplied_note(many).startswith(
+        "Note: PyPI's own rules would refuse 2 files (kind 0; kind 1; kind 2; kind 3; 2 more); "
+    )

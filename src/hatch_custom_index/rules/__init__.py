@@ -14,8 +14,10 @@ from hatch_custom_index.rules.subject import Authority, Finding, Subject
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from pathlib import Path
 
-__all__ = ["RULES", "Authority", "Finding", "Subject", "check"]
+__all__ = ["RULES", "Authority", "Finding", "Subject", "check", "unapplied_note"]
+NOTE_KINDS = 4  # the kinds of finding a note names; the rest it counts
 
 RULES: tuple[Callable[[Subject], Iterator[Finding]], ...] = (
     *hygiene.RULES,
@@ -31,3 +33,14 @@ def check(subject: Subject, *, costly: bool = True) -> list[Finding]:
     an index whose rules are the standards', where their findings would only be a note)."""
     rules = RULES if costly else [rule for rule in RULES if rule not in metadata.COSTLY]
     return [finding for rule in rules for finding in rule(subject)]
+
+
+def unapplied_note(unapplied: list[tuple[Path, Finding]]) -> str:
+    """One line for what PyPI's rules would refuse where they do not apply: how many files, and which kinds."""
+    files = len({path for path, _ in unapplied})
+    kinds = list(dict.fromkeys(finding.label for _, finding in unapplied))
+    named = "; ".join(kinds[:NOTE_KINDS]) + (f"; {len(kinds) - NOTE_KINDS} more" if len(kinds) > NOTE_KINDS else "")
+    return (
+        f"Note: PyPI's own rules would refuse {files} file{'s' if files > 1 else ''} ({named}); they do not apply to "
+        "this index (option `rules`), so nothing is held back"
+    )

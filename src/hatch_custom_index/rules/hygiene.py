@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 PYPI, STANDARDS = Authority.PYPI, Authority.STANDARDS
+WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[/\\]")  # `C:/...`: absolute where the archive is unpacked on Windows
 ARCHIVES_HELP = "See https://docs.pypi.org/archives for more information"
 # Warehouse's `COMPRESSION_RATIO_MIN_SIZE` and `COMPRESSION_RATIO_THRESHOLD` (forklift/legacy.py).
 RATIO_MIN_UNPACKED = 64 * 1024 * 1024
@@ -101,7 +103,7 @@ def unsafe_members(subject: Subject) -> Iterator[Finding]:
 
 def _unsafe(name: str, link: str | None, *, special: bool) -> str | None:
     path = PurePosixPath(name)
-    if path.is_absolute() or name.startswith("\\") or (len(name) > 1 and name[1] == ":"):
+    if path.is_absolute() or name.startswith("\\") or WINDOWS_DRIVE.match(name):
         return "has an absolute path"
     if ".." in path.parts:
         return "leads outside the archive (`..`)"
