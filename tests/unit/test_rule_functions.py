@@ -9,6 +9,7 @@ import pytest
 
 from hatch_custom_index.archive import Contents, Member
 from hatch_custom_index.rules import Authority, check, hygiene, layout, metadata, names
+from hatch_custom_index.rules.content import refused_content
 from hatch_custom_index.rules.subject import Subject
 
 BASE = {"metadata_version": "2.4", "name": "demo", "version": "1.0"}
@@ -135,3 +136,13 @@ def test_check_runs_every_rule_and_a_clean_file_has_no_finding() -> None:
     )  # fmt: skip
     texts = {"demo-1.0.dist-info/RECORD": b"demo/__init__.py,,\n"}
     assert check(subject(members=members, texts=texts)) == []
+
+
+def test_no_python_file_of_this_project_carries_a_needle_of_pypis_scanner() -> None:
+    # PyPI scans the `.py` members of our own sdist and wheel with the rules `content` mirrors: spelled whole in a
+    # rule or a test, a needle would make this project unpublishable there (tests/e2e/test_dogfood.py builds both).
+    root = Path(__file__).parent.parent.parent
+    sources = [path for path in root.rglob("*.py") if not path.relative_to(root).parts[0].startswith(".")]
+    flagged = [str(path.relative_to(root)) for path in sources if refused_content(path.name, path.read_bytes())]
+    assert sources
+    assert flagged == []
