@@ -28,6 +28,7 @@ from hatch_custom_index.errors import ArtifactError, PublishError
 from hatch_custom_index.multipart import identity
 from hatch_custom_index.rules import Authority, Finding, Subject, check
 from hatch_custom_index.rules.content import refused_content
+from hatch_custom_index.rules.subject import UNKNOWN
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -44,6 +45,10 @@ SINGULAR_FORM_KEYS = {
     "import_names": "import_name",
     "import_namespaces": "import_namespace",
 }
+
+# Fields the form always carries, whatever their value: they name the file, and every index needs them (a name of
+# UNKNOWN, which Warehouse would delete, is a rule of its own: `rules.names.name_unknown`).
+IDENTITY_FIELDS = frozenset({"metadata_version", "name", "version"})
 
 
 @dataclass
@@ -238,29 +243,45 @@ def _check_identity(metadata: dict[str, Any], name: str, version: str, path: Pat
 
 def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
     """Map packaging's raw metadata to Warehouse's form: repeated parts for multi-use fields; only `sendable` ones."""
-    fields: list[tuple[str, str]] = []
     sent = sendable(metadata)
-    for key, value in sent.items():
-        if key == "keywords":
-            fields.append(("keywords", ", ".join(value)))
-        elif key == "project_urls":
-            fields.extend(("project_urls", f"{label}, {url}") for label, url in value.items())
-        elif isinstance(value, list):
-            form_key = SINGULAR_FORM_KEYS.get(key, key)
-            fields.extend((form_key, item) for item in value)
-        else:
-            fields.append((key, value))
+    fields = [entry for key, value in sent.items() for entry in form_entries(key, value)]
     if "requires_python" not in sent:
         fields.append(("requires_python", ""))  # GitLab requires the field; Warehouse ignores it empty
     return fields
 
 
+def form_entries(key: str, value: Any) -> list[tuple[str, str]]:
+    """One raw metadata field as the form's entries, in Warehouse's names: one per item of a multi-use field."""
+    if key == "keywords":
+        return [("keywords", ", ".join(value))]
+    if key == "project_urls":
+        return [("project_urls", f"{label}, {url}") for label, url in value.items()]
+    if isinstance(value, list):
+        return [(SINGULAR_FORM_KEYS.get(key, key), item) for item in value]
+    return [(key, value)]
+
+
 def sendable(metadata: dict[str, Any]) -> dict[str, Any]:
-    """The fields the form sends: a field newer than the file's Metadata-Version is left out, as twine does, since PyPI
-    refuses it (setuptools 56-76 writes `License-File` in Metadata 2.1, which PyPI answers with 400 "license-file
-    introduced in metadata version 2.4, not 2.1")."""
+    """The fields the form sends, which the rules check: those of the file's Metadata-Version that Warehouse reads.
+
+    A field newer than the Metadata-Version is left out, as twine does, since PyPI refuses it (setuptools 56-76 writes
+    `License-File` in Metadata 2.1, which PyPI answers with 400 "license-file introduced in metadata version 2.4, not
+    2.1"); so is a field Warehouse would drop unread (`read_by_warehouse`)."""
     declared = Version(str(metadata.get("metadata_version", "1.0")))
-    return {key: value for key, value in metadata.items() if Version(introduced_in(key)) <= declared}
+    return {
+        key: value
+        for key, value in metadata.items()
+        if Version(introduced_in(key)) <= declared and (key in IDENTITY_FIELDS or read_by_warehouse(key, value))
+    }
+
+
+def read_by_warehouse(key: str, value: Any) -> bool:
+    """Whether Warehouse reads the field at all. Its `sanitize` (`forklift/decorators.py`) first deletes each form key
+    whose value strips to `UNKNOWN` (distutils' placeholder): for a repeated key, the last value decides (WebOb's
+    `MultiDict.get`) and every value goes; then `parse_form_metadata` (`forklift/metadata.py`) skips a key whose only
+    value is empty."""
+    values = [entry for _, entry in form_entries(key, value)]
+    return bool(values) and values != [""] and values[-1].strip() != UNKNOWN
 
 
 def introduced_in(key: str) -> str:

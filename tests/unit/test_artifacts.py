@@ -19,6 +19,8 @@ from hatch_custom_index.artifacts import (
     plan_order,
     read_artifact,
     read_batch,
+    read_by_warehouse,
+    subject_of,
 )
 from hatch_custom_index.errors import PublishError
 from tests.unit.builders import build, metadata_text, write_sdist, write_wheel
@@ -606,3 +608,44 @@ def test_a_field_newer_than_the_declared_metadata_version_is_not_sent() -> None:
     assert dict(metadata_form_fields(parse_metadata(newer.encode(), Path("demo-1.0.tar.gz"))))["license_file"] == (
         "LICENSE"
     )
+
+
+def test_fields_distutils_left_unknown_are_not_sent_nor_checked(tmp_path: Path) -> None:
+    # Warehouse's `sanitize` deletes them before validating anything: `Author-email: UNKNOWN` is no address to check.
+    unknown = "Summary: UNKNOWN\nHome-page: UNKNOWN\nAuthor-email: UNKNOWN\nLicense: UNKNOWN\nPlatform: UNKNOWN\n"
+    text = metadata_text(metadata_version="2.1") + unknown + "Keywords: UNKNOWN\n\nUNKNOWN\n"
+    artifact = read_artifact(hand_wheel(tmp_path, text))
+
+    fields = dict(artifact.form_fields())
+
+    assert not {"summary", "home_page", "author_email", "license", "platform", "keywords", "description"} & set(fields)
+    assert (fields["name"], fields["version"], fields["requires_python"]) == ("demo-pkg", "1.2.0", "")
+    assert "home_page" not in subject_of(artifact).fields
+    assert read_batch([artifact.path], pypi_rules=True)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "read"),
+    [
+        ("home_page", "UNKNOWN", False),
+        ("home_page", " UNKNOWN ", False),  # stripped
+        ("home_page", "unknown", True),  # the exact word only
+        ("platforms", ["UNKNOWN"], False),
+        ("platforms", ["any", "UNKNOWN"], False),  # the last value decides (WebOb's MultiDict.get), all go with it
+        ("platforms", ["UNKNOWN", "any"], True),  # ... and an earlier UNKNOWN stays, to be validated
+        ("keywords", ["UNKNOWN"], False),
+        ("keywords", ["a", "UNKNOWN"], True),  # one form value: "a, UNKNOWN"
+        ("project_urls", {"UNKNOWN": "https://example.com"}, True),
+        ("summary", "", False),  # parse_form_metadata: an only value that is empty is no value
+        ("requires_dist", [""], False),
+        ("classifiers", ["", "Typing :: Typed"], True),
+    ],
+)
+def test_what_warehouse_reads_of_a_form_field(key: str, value: object, read: bool) -> None:  # noqa: FBT001
+    assert read_by_warehouse(key, value) is read
+
+
+def test_a_name_of_unknown_is_still_sent() -> None:
+    # Other indexes take a project of that name; PyPI's rule `name_unknown` refuses it there.
+    fields = dict(metadata_form_fields(parse_metadata(metadata_text(name="UNKNOWN").encode(), Path("x.tar.gz"))))
+    assert fields["name"] == "UNKNOWN"

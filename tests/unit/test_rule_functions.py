@@ -146,3 +146,10 @@ def test_no_python_file_of_this_project_carries_a_needle_of_pypis_scanner() -> N
     flagged = [str(path.relative_to(root)) for path in sources if refused_content(path.name, path.read_bytes())]
     assert sources
     assert flagged == []
+
+
+@pytest.mark.parametrize(("name", "refused"), [("UNKNOWN", True), ("unknown-tools", False), ("Unknown", False)])
+def test_a_name_warehouse_sanitises_away(name: str, refused: bool) -> None:  # noqa: FBT001
+    found = list(names.name_unknown(subject({"name": name})))
+    assert bool(found) is refused
+    assert all(finding.authority is Authority.PYPI for finding in found)

@@ -8,7 +8,7 @@ from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel
 from packaging.version import InvalidVersion, Version
 
 from hatch_custom_index.rules.platforms import accepted_platform
-from hatch_custom_index.rules.subject import Authority, Finding, Subject
+from hatch_custom_index.rules.subject import UNKNOWN, Authority, Finding, Subject
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -65,4 +65,16 @@ def wheel_platform_tags(subject: Subject) -> Iterator[Finding]:
             )
 
 
-RULES = (sdist_file_name, wheel_project_name, wheel_platform_tags)
+def name_unknown(subject: Subject) -> Iterator[Finding]:
+    """Warehouse's `sanitize` deletes a form field whose value is UNKNOWN, the name too; `UploadForm` then refuses the
+    form for want of one (the form still sends it: other indexes take a project of that name)."""
+    if str(subject.fields["name"]).strip() == UNKNOWN:
+        yield Finding(
+            PYPI,
+            "name UNKNOWN",
+            "'' is an invalid value for Name. Error: This field is required. See "
+            "https://packaging.python.org/specifications/core-metadata for more information.",
+        )
+
+
+RULES = (sdist_file_name, wheel_project_name, wheel_platform_tags, name_unknown)

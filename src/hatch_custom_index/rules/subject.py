@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
     from hatch_custom_index.archive import Contents
 
+UNKNOWN = "UNKNOWN"  # what distutils wrote for a field it was not given; Warehouse's `sanitize` deletes such a field
+
 
 class Authority(Enum):
     """Whose rule a finding breaks."""
@@ -40,7 +42,9 @@ class Subject:
     path: Path
     filetype: str  # "sdist" or "bdist_wheel"
     contents: Contents
-    fields: Mapping[str, Any]  # packaging's raw metadata, as sent (fields newer than the Metadata-Version left out)
+    # packaging's raw metadata as sent, which is what Warehouse reads: fields newer than the Metadata-Version, UNKNOWN
+    # and empty ones left out (`artifacts.sendable`)
+    fields: Mapping[str, Any]
     metadata_member: str  # where the metadata was found, e.g. `demo-1.0.dist-info/METADATA`
 
     @property
