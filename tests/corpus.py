@@ -276,6 +276,13 @@ def _bad_entry_points(dist: Path) -> Path:
     return write_zip(wheel_path(dist, "1.0.32"), members)
 
 
+def _name_unknown(dist: Path) -> Path:
+    """A project named UNKNOWN: Warehouse's `sanitize` deletes the name, and the form is refused without one."""
+    return write_zip(
+        wheel_path(dist, "1.0.36", name="unknown"), wheel_members("1.0.36", name="UNKNOWN", module="unknown")
+    )
+
+
 def _both_zip_and_tar(dist: Path) -> Path:
     path = write_zip(wheel_path(dist, "1.0.33"), wheel_members("1.0.33"))
     tar = io.BytesIO()
@@ -396,6 +403,7 @@ CASES = (
         _metadata_case("1.0.35", "", metadata_version="2.6"),
     ),
     Case("zip-and-tar", PYPI, "File is both a zip and a tar file", _both_zip_and_tar),
+    Case("name-unknown", PYPI, "'' is an invalid value for Name. Error: This field is required.", _name_unknown),
 )
 
 
@@ -469,6 +477,31 @@ def _namespace_and_long_paths(dist: Path) -> list[Path]:
     return [write_tar(dist / f"{MODULE}-2.0.7.tar.gz", sdist), write_zip(wheel_path(dist, "2.0.7"), wheel)]
 
 
+# What distutils (and setuptools before 60) wrote for a field it was not given: Warehouse's `sanitize` deletes every form
+# field whose value is UNKNOWN before it validates anything, so PyPI takes the file; the form leaves them out.
+DISTUTILS_UNKNOWN = {
+    "summary": "Summary",
+    "home_page": "Home-page",
+    "download_url": "Download-URL",
+    "author": "Author",
+    "author_email": "Author-email",
+    "license": "License",
+    "platform": "Platform",
+    "keywords": "Keywords",
+}
+
+
+def distutils_unknowns(dist: Path) -> Path:
+    extra = "".join(f"{label}: UNKNOWN\n" for label in DISTUTILS_UNKNOWN.values())
+    return write_zip(wheel_path(dist, "2.0.8"), wheel_members("2.0.8", extra, metadata_version="2.1", body="UNKNOWN\n"))
+
+
+def _empty_fields(dist: Path) -> Path:
+    """Fields with an empty value, which Warehouse's `parse_form_metadata` takes as absent."""
+    extra = "Home-page: \nDescription-Content-Type: \nRequires-Dist: \nClassifier: \nProvides-Dist: \n"
+    return write_zip(wheel_path(dist, "2.0.9"), wheel_members("2.0.9", extra))
+
+
 def valid_unusual(dist: Path) -> list[Path]:
     """Files PyPI takes although they are unusual; none may be refused."""
     return [
@@ -479,4 +512,6 @@ def valid_unusual(dist: Path) -> list[Path]:
         _rst(dist),
         *_platform_wheels(dist),
         *_namespace_and_long_paths(dist),
+        distutils_unknowns(dist),
+        _empty_fields(dist),
     ]

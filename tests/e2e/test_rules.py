@@ -8,7 +8,17 @@ import warnings
 
 import pytest
 
-from tests.corpus import CASES, MODULE, valid_unusual, wheel_members, wheel_path, write_zip
+from tests.corpus import (
+    CASES,
+    DISTUTILS_UNKNOWN,
+    MODULE,
+    NAME,
+    distutils_unknowns,
+    valid_unusual,
+    wheel_members,
+    wheel_path,
+    write_zip,
+)
 from tests.e2e.conftest import PYPISERVER_USERS, WAREHOUSE_TOKEN
 
 pytestmark = pytest.mark.e2e
@@ -90,6 +100,30 @@ def test_valid_unusual_files_go_up_untouched_under_pypis_rules(sandbox, warehous
     assert old.field("requires_python") == ""  # always present: GitLab refuses a form without it
     markdown = uploaded[f"{MODULE}-2.0.4-py3-none-any.whl"]
     assert markdown.field("description").startswith("# Title")
+    empty = uploaded[f"{MODULE}-2.0.9-py3-none-any.whl"]  # empty values: absent to Warehouse, left out
+    assert not {"home_page", "description_content_type", "requires_dist", "classifiers", "provides_dist"} & set(
+        empty.fields
+    )
+
+
+def test_fields_distutils_left_unknown_are_left_out_of_the_form_and_pypi_takes_the_file(sandbox, warehouse):
+    # Warehouse's `sanitize` deletes every form field whose value is UNKNOWN before it validates anything: what is
+    # left is what the rules check, and what the form carries.
+    configure(sandbox, warehouse)
+    project = sandbox.project()
+    project.dist.mkdir()
+    path = distutils_unknowns(project.dist)
+
+    result = project.publish("-o", "repo=warehouse", "-o", "rules=pypi", env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN})
+
+    assert result.returncode == 0, result.output
+    assert "Note:" not in result.output
+    (upload,) = warehouse.state.uploads
+    assert upload.filename == path.name
+    assert upload.content == path.read_bytes()
+    assert not {*DISTUTILS_UNKNOWN, "description"} & set(upload.fields), upload.fields
+    assert "UNKNOWN" not in str(upload.fields)
+    assert (upload.field("name"), upload.field("version"), upload.field("metadata_version")) == (NAME, "2.0.8", "2.1")
 
 
 def test_a_private_index_takes_what_only_pypi_refuses_with_one_note(sandbox, pypiserver):
