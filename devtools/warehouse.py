@@ -12,7 +12,10 @@ Faults, queued in `state.faults` and used up one per upload (`state.get_faults` 
 `Fault("store-then-drop")` (the file is stored, the connection closed before any answer), `Fault("stall", seconds)`
 (silence, nothing stored),
 `Fault("no-content")` (204), `Fault("login-redirect")` (302 to an HTML login page), `Fault("echo-auth")` (a 400
-whose message repeats the credentials it was sent).
+whose message repeats the credentials it was sent), `Fault("die")` (the server goes away in the middle of the upload).
+How a real index answers can be set: `accepted_status` (Pulp's 202), `store_after` (a file listed some seconds after
+it was accepted), `upload_path` and `simple_path` (Azure's and Cloudsmith's URL shapes), `simple_redirect` (simple
+pages redirected to a CDN's origin); `authorized_reads` records which pages were read with credentials.
 It also serves as an HTTP forward proxy for any host (requests with an absolute URI), recording which hosts were asked,
 so tests can point `HTTP_PROXY` at it and see every request a client tried to make.
 """
@@ -101,6 +104,12 @@ class Warehouse:
     token: str
     username: str = "__token__"  # the username uploads must carry (a cloud registry's, say: `aws`)
     upload_path: str = "/legacy/"  # where uploads are taken (Cloudsmith's is `/OWNER/REPO/`)
+    simple_path: str = "/simple/"  # where the simple API is served (Azure's `/ORG/_packaging/FEED/pypi/simple/`)
+    accepted_status: int = 200  # what answers a stored upload (Pulp: 202, with a task)
+    store_after: float = 0.0  # seconds before an accepted file is listed (Pulp stores it when a worker gets to it)
+    simple_redirect: str | None = None  # an origin every simple page is redirected to (a CDN, a mirror)
+    listed_at: dict[str, float] = field(default_factory=dict)  # file name -> when the simple API lists it
+    authorized_reads: list[str] = field(default_factory=list)  # the paths of GETs that carried credentials
     trusted_publisher: TrustedPublisher | None = None  # None: the index serves no trusted publishing
     oidc_disabled_status: int = 404  # what the OIDC endpoints answer then (PyPI: 403 when an admin turned it off)
     private_reads: bool = False  # the simple API wants credentials too, as a private index's does
@@ -254,19 +263,36 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/login"):
             self._send(200, b"<html><body><h1>Sign in</h1><form>...</form></body></html>", "text/html")
             return
-        parts = path.strip("/").split("/")
+        if self.headers.get("Authorization"):
+            with state.lock:
+                state.authorized_reads.append(path)
         if state.private_reads and not self.headers.get("Authorization"):
             self._send(401, b"Unauthorized", headers={"WWW-Authenticate": 'Basic realm="index"'})
             return
-        if len(parts) == 2 and parts[0] == "simple":  # noqa: PLR2004
+        if state.simple_redirect and path.startswith(state.simple_path):
+            self._send(302, b"", headers={"Location": state.simple_redirect + path})
+            return
+        project = path[len(state.simple_path) :].strip("/") if path.startswith(state.simple_path) else None
+        if project == "":  # the root: every project, as PEP 691 lists them
             with state.lock:
-                files = dict(state.files.get(parts[1], {}))
+                projects = [{"name": name} for name in state.files]
+            page = {"meta": {"api-version": "1.1"}, "projects": projects}
+            self._send(200, json.dumps(page).encode(), "application/vnd.pypi.simple.v1+json")
+            return
+        if project is not None and "/" not in project:
+            now = time.monotonic()
+            with state.lock:
+                files = {
+                    name: data
+                    for name, data in state.files.get(project, {}).items()
+                    if state.listed_at.get(name, 0) <= now
+                }
             if not files:
                 self._send(404, b"Not Found")
                 return
             page = {
                 "meta": {"api-version": "1.1"},
-                "name": parts[1],
+                "name": project,
                 "files": [
                     {"filename": name, "url": f"/files/{name}", "hashes": {"sha256": hashlib.sha256(data).hexdigest()}}
                     for name, data in files.items()
@@ -348,13 +374,19 @@ class _Handler(BaseHTTPRequestHandler):
             if filename in held and held[filename] != content:
                 self._json_error(400, f"File already exists ({filename}, with sha256 hash {digest}).")
                 return
+            if filename not in held:
+                state.listed_at[filename] = time.monotonic() + state.store_after
             held[filename] = content
             state.uploads.append(Upload(fields, filename, content, username))
         if fault is not None and fault.kind == "store-then-drop":
             self._reset()
             return
         time.sleep(state.delay)
-        self._send(200, b"OK")
+        if state.accepted_status == 202:  # noqa: PLR2004 -- Pulp's answer: the task that will store the file
+            body = json.dumps({"task": f"/pulp/api/v3/tasks/{len(state.uploads)}/"}).encode()
+            self._send(202, body, "application/json")
+            return
+        self._send(state.accepted_status, b"" if state.accepted_status == 204 else b"OK")  # noqa: PLR2004
 
     def _hostile_page(self, fault: Fault) -> None:
         """A project page that never ends, arrives a byte at a time, or inflates a thousandfold."""
@@ -516,6 +548,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "stall":  # a silent index: it never answers, nor stores
             time.sleep(fault.seconds)
             self.close_connection = True
+        elif fault.kind == "die":  # the index goes away: this upload cut off, every later connection refused
+            self.server.shutdown()
+            self.server.socket.close()
+            self._reset()
         else:
             return False
         return True

@@ -42,6 +42,10 @@ class IndexRefusedError(PublishError):
         self.status = status
 
 
+class DifferentFileError(IndexRefusedError):
+    """The index holds a different file under the name of one being uploaded."""
+
+
 class NoCredentialsError(PublishError):
     """No password or token was found, or given at the prompt."""
 

@@ -21,6 +21,7 @@ class Status(str, Enum):
     INTERRUPTED = "interrupted"  # cut off by Ctrl-C: it may or may not be on the index
     NOT_ATTEMPTED = "not attempted"
     UNCONFIRMED = "not listed"  # accepted, yet the index's simple page does not list it (option `confirm`)
+    ACCEPTED = "accepted, not confirmed"  # accepted, and the index could not be asked whether it lists it
     WOULD_UPLOAD = "would upload"  # a dry run's plan
 
     def __str__(self) -> str:
@@ -33,6 +34,11 @@ class Status(str, Enum):
     def on_index(self) -> bool:
         """The file is on the index afterwards, uploaded now or already there."""
         return self in {Status.UPLOADED, Status.EXISTS}
+
+    @property
+    def sent(self) -> bool:
+        """The index accepted the file in this run (it may be there, whether or not that was confirmed)."""
+        return self in {Status.UPLOADED, Status.ACCEPTED}
 
 
 @dataclass(frozen=True)

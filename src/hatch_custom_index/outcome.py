@@ -28,14 +28,14 @@ class Conclusion:
 def conclude(
     outcomes: list[Outcome], repository: str, root: Path, *, interrupted: bool = False, by: str = "Interrupted"
 ) -> Conclusion:
-    """Which files are on the index, which are not and which are unknown (cut off by Ctrl-C, or what `by` names), and
-    why."""
+    """Which files are on the index, which were accepted without being confirmed, which are not there and which are
+    unknown (cut off by Ctrl-C, or what `by` names), and why."""
     if interrupted:
         cut = [o.artifact.name for o in outcomes if o.status is Status.INTERRUPTED]
         message = by + (f" while uploading {', '.join(cut)}: it may or may not have reached the index." if cut else ".")
         message += " Publish again to finish; files already there are skipped"
         code = EXIT_INTERRUPTED
-    elif all(o.status.on_index for o in outcomes):
+    elif all(o.status.on_index or o.status is Status.ACCEPTED for o in outcomes):
         return Conclusion(None, 0)
     else:
         message = "\n".join(
@@ -44,18 +44,35 @@ def conclude(
             if o.status in {Status.FAILED, Status.UNCONFIRMED}
         )
         code = EXIT_FAILED
+    return Conclusion((message + "\n" + account(outcomes, root)).strip("\n"), code)
+
+
+def account(outcomes: list[Outcome], root: Path) -> str:
+    """Where each file stands, a line per state that has files: on the index, accepted but not confirmed, not on the
+    index. An upload cut off by Ctrl-C may or may not have landed: the caller's message names it, as unknown."""
+    lines = []
     on_index = [o.artifact.name for o in outcomes if o.status.on_index]
-    # An upload cut off by Ctrl-C may or may not have landed: the message above names it, as unknown.
+    accepted = [o.artifact.name for o in outcomes if o.status is Status.ACCEPTED]
     missing = [
         display_path(o.artifact.path, root)
         for o in outcomes
-        if not o.status.on_index and o.status is not Status.INTERRUPTED
+        if not o.status.on_index and o.status not in {Status.INTERRUPTED, Status.ACCEPTED}
     ]
     if on_index:
-        message += f"\nOn the index: {', '.join(on_index)}"
+        lines.append(f"On the index: {', '.join(on_index)}")
+    if accepted:
+        lines.append(f"Accepted by the index, not confirmed: {', '.join(accepted)}")
     if missing:
-        message += f"\nNot on the index: {', '.join(missing)}"
-    return Conclusion(message.lstrip("\n"), code)
+        lines.append(f"Not on the index: {', '.join(missing)}")
+    return "\n".join(lines)
+
+
+def unconfirmed(outcomes: list[Outcome], names: set[str], why: str) -> list[Outcome]:
+    """The outcomes once the read-back could not be made: the files accepted are not confirmed, for `why`."""
+    return [
+        Outcome(o.artifact, Status.ACCEPTED, why, o.seconds) if o.artifact.name in names and o.status.sent else o
+        for o in outcomes
+    ]
 
 
 def unlisted(outcomes: list[Outcome], names: set[str], why: Callable[[Outcome], str]) -> list[Outcome]:
@@ -70,13 +87,18 @@ def summary(outcomes: list[Outcome], seconds: float) -> str:
     """`2 uploaded (4.1 MB), 1 already there, in 1.3 s`: only the counts that are not zero."""
     uploaded = [o for o in outcomes if o.status is Status.UPLOADED]
     there = sum(1 for o in outcomes if o.status is Status.EXISTS)
+    accepted = sum(1 for o in outcomes if o.status is Status.ACCEPTED)
     unknown = sum(1 for o in outcomes if o.status is Status.INTERRUPTED)
     missing = sum(
-        1 for o in outcomes if not o.status.on_index and o.status not in {Status.INTERRUPTED, Status.WOULD_UPLOAD}
+        1
+        for o in outcomes
+        if not o.status.on_index and o.status not in {Status.INTERRUPTED, Status.WOULD_UPLOAD, Status.ACCEPTED}
     )
     parts = [
         f"{len(uploaded)} uploaded ({size(sum(o.artifact.size for o in uploaded))})" if uploaded else "none uploaded"
     ]
+    if accepted:
+        parts.append(f"{accepted} accepted, not confirmed")
     if there:
         parts.append(f"{there} already there")
     if unknown:
@@ -88,9 +110,7 @@ def summary(outcomes: list[Outcome], seconds: float) -> str:
 
 def released(outcomes: list[Outcome]) -> list[tuple[str, str]]:
     """Each (project, version) that got a file in this run, once, in order."""
-    return list(
-        dict.fromkeys((o.artifact.project, o.artifact.version) for o in outcomes if o.status is Status.UPLOADED)
-    )
+    return list(dict.fromkeys((o.artifact.project, o.artifact.version) for o in outcomes if o.status.sent))
 
 
 def size(count: int) -> str:

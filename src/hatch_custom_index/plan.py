@@ -66,6 +66,7 @@ def make_plan(
     *,
     skip_existing: bool,
     skip_existing_source: str,
+    public: bool = False,
 ) -> Plan:
     """`held` maps each project to the index's files (name -> sha256, None when the index gives none). A file the
     index lacks, or lists without a sha256, is uploaded (the upload and its re-check by hash decide); one it holds
@@ -77,7 +78,9 @@ def make_plan(
         if digest is None:
             steps.append(Step(artifact, Status.WOULD_UPLOAD))
         elif digest != artifact.sha256:
-            steps.append(Step(artifact, Status.REFUSED, different_file(artifact, project_urls[artifact.project])))
+            steps.append(
+                Step(artifact, Status.REFUSED, different_file(artifact, project_urls[artifact.project], public=public))
+            )
         elif not skip_existing:
             reason = f"{artifact.name} is already on the index ({skip_existing_source} is false)"
             steps.append(Step(artifact, Status.REFUSED, reason))
@@ -86,8 +89,15 @@ def make_plan(
     return Plan(tuple(steps))
 
 
-def different_file(artifact: Artifact, project_url: str) -> str:
+def different_file(artifact: Artifact, project_url: str, *, public: bool) -> str:
+    """Why a file cannot go up under a name the index holds with other bytes: PyPI never replaces a file; another
+    index may, for a user allowed to, which is not what a publish should do."""
+    replaced = (
+        "PyPI never replaces a file"
+        if public
+        else "this index may replace it if you are allowed to, but a release should not change under its users"
+    )
     return (
         f"{artifact.name}: the index already holds a different file of that name ({redact_url(project_url)}); "
-        "an index never replaces a file: release a new version"
+        f"{replaced}: release a new version"
     )

@@ -17,6 +17,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import click
 from hatch.publish.plugin.interface import PublisherInterface
 
 from hatch_custom_index.artifacts import find_artifacts, read_batch
@@ -24,7 +25,7 @@ from hatch_custom_index.cache import UserCache
 from hatch_custom_index.cloud import CloudCredentials, expected_username, recognise
 from hatch_custom_index.credentials import DEFAULT_USERNAME, CredentialChain
 from hatch_custom_index.digests import Sha256Prefetch
-from hatch_custom_index.errors import PublishError, Redactor, redact_url
+from hatch_custom_index.errors import ConfigurationError, IndexUnreachableError, PublishError, Redactor, redact_url
 from hatch_custom_index.hatch_flags import merge_command_line, read_flags
 from hatch_custom_index.index import IndexClient, IndexFacts
 from hatch_custom_index.keyrings import WAIT_AT_A_TERMINAL, WAIT_UNATTENDED, Keyring
@@ -37,6 +38,7 @@ from hatch_custom_index.outcome import (
     display_path,
     released,
     summary,
+    unconfirmed,
     unlisted,
 )
 from hatch_custom_index.plan import Plan, make_plan
@@ -62,6 +64,7 @@ from hatch_custom_index.settings import (
 from hatch_custom_index.transport import require_safe_transport
 from hatch_custom_index.trusted import TrustedPublishing
 from hatch_custom_index.uploads import Uploader, UploadInterrupted
+from hatch_custom_index.urls import devpi_simple_upload_url, upload_url_for_simple
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -86,12 +89,19 @@ class CustomIndexPublisher(PublisherInterface):
             except PublishError as e:
                 self._abort(str(e), _exit_code(e.code))
             except KeyboardInterrupt as e:
-                self._abort(f"{_stopped_by(e)} before any upload; nothing was uploaded", _exit_code(EXIT_INTERRUPTED))
+                self._abort(self._interrupted(e), _exit_code(EXIT_INTERRUPTED))
             except Exception as e:  # noqa: BLE001 -- a bug of ours: reported without the frames' locals
                 self._abort(self._unexpected(e), 1)
         problem = self._report.write()
         if problem:  # the publish itself went well: that stays its outcome
             self.app.display_warning(f"Warning: {problem}")
+
+    def _interrupted(self, interruption: KeyboardInterrupt) -> str:
+        """What Ctrl-C or SIGTERM left: nothing uploaded when no upload had begun, else where each file stands."""
+        outcomes = self._report.outcomes
+        if not any(o.status.sent or o.status is Status.INTERRUPTED for o in outcomes):
+            return f"{_stopped_by(interruption)} before any upload; nothing was uploaded"
+        return conclude(outcomes, "", Path(self.root), interrupted=True, by=_stopped_by(interruption)).message or ""
 
     def _unexpected(self, error: Exception) -> str:
         """A bug's message, and with -v its traceback as text: never an exception that would carry this run's
@@ -141,13 +151,12 @@ class CustomIndexPublisher(PublisherInterface):
                 chain.get()
                 self.app.display_debug(f"Credentials: {chain.sources()}")
             outcomes, interrupted = self._upload(batch, plan.to_upload, client, chain, facts, root)
+            self._report.outcomes = outcomes  # from here on, whatever stops the run, the report tells it
             if not interrupted:
-                outcomes = self._confirm(outcomes, client, chain, facts, root, readable=readable)
+                outcomes, interrupted = self._confirm(outcomes, client, chain, facts, root, readable=readable)
         stopped_by = "Terminated (SIGTERM)" if _received else "Interrupted"
         conclusion = conclude(outcomes, repository.display_name, root, interrupted=interrupted, by=stopped_by)
-        if any(o.status is Status.UPLOADED for o in outcomes) or (
-            options.get("initialize_auth") and conclusion.message is None
-        ):
+        if any(o.status.sent for o in outcomes) or (options.get("initialize_auth") and conclusion.message is None):
             conclusion = self._remember(chain, conclusion)
         self._finish(outcomes, client, started, prompter)
         if conclusion.message is not None:
@@ -250,8 +259,9 @@ class CustomIndexPublisher(PublisherInterface):
     def _show_repository(self, repository: Repository) -> None:
         url = redact_url(repository.url)
         self.app.display_info(f"Publishing to {repository.name} ({url})" if repository.name else f"Publishing to {url}")
+        simple = repository.simple_api
         self.app.display_debug(
-            f"Upload URL {url} ({repository.origin}), simple API {redact_url(repository.simple_url)}"
+            f"Upload URL {url} ({repository.origin}), simple API {redact_url(simple.url)} ({simple.how})"
         )
         for line in repository.settings.shown():
             self.app.display_debug(line)
@@ -286,7 +296,11 @@ class CustomIndexPublisher(PublisherInterface):
         facts = IndexFacts(client.repository.simple_url)
         try:
             for project in dict.fromkeys(artifact.project for artifact in batch):
-                holdings = client.existing_files(project, credentials_for_reading, facts)
+                try:
+                    holdings = client.existing_files(project, credentials_for_reading, facts)
+                except IndexUnreachableError as e:  # the upload would fail the same way: stop before asking more
+                    message = f"{e}. Nothing was uploaded"
+                    raise IndexUnreachableError(message) from None
                 held[project], facts = holdings.files, holdings.facts
                 if holdings.forbidden and not dry_run:
                     refused = holdings.problem
@@ -303,6 +317,10 @@ class CustomIndexPublisher(PublisherInterface):
         except BaseException:
             prefetch.finish([])
             raise
+        wrong_url = devpi_simple_upload_url(client.repository.url, is_devpi=facts.is_devpi)
+        if wrong_url:
+            prefetch.finish([])
+            raise ConfigurationError(wrong_url)
         if refused:
             prefetch.finish([])
             if unresolved:  # the uploads would need them too: say where they were looked for
@@ -322,6 +340,7 @@ class CustomIndexPublisher(PublisherInterface):
             {project: facts.project_url(project) for project in held},
             skip_existing=settings.skip_existing,
             skip_existing_source=settings.source("skip-existing"),
+            public=client.repository.is_public,
         )
         return plan, facts, readable
 
@@ -388,36 +407,50 @@ class CustomIndexPublisher(PublisherInterface):
         root: Path,
         *,
         readable: bool,
-    ) -> list[Outcome]:
+    ) -> tuple[list[Outcome], bool]:
         """Read back what was uploaded (option `confirm`): a file the index does not list afterwards is not success,
-        whatever answered the upload."""
+        whatever answered the upload; one it could not be asked about is accepted, not confirmed. And whether Ctrl-C
+        cut the read-back off."""
         wait = client.repository.settings.confirm
         uploaded = [o.artifact for o in outcomes if o.status is Status.UPLOADED]
         if not uploaded or not wait:
-            return outcomes
+            return outcomes, False
+        names = {artifact.name for artifact in uploaded}
         if not readable:
-            self.app.display_warning(
-                "Warning: the uploads could not be confirmed: the index's simple pages could not be read"
-            )
-            return outcomes
-        missing = {artifact.name for artifact in client.unlisted(uploaded, chain.get(), facts, wait)}
-        if not missing:
+            unread = "the index's simple pages could not be read"
+            self.app.display_warning(f"Warning: the uploads could not be confirmed: {unread}")
+            return unconfirmed(outcomes, names, unread), False
+        try:
+            confirmation = client.confirm(uploaded, chain.get(), facts, wait)
+        except KeyboardInterrupt:
+            return unconfirmed(outcomes, names, "interrupted before it was confirmed"), True
+        pending = {artifact.name for artifact in confirmation.pending}
+        if confirmation.unknown is not None:
+            reason = f"could not confirm: {confirmation.unknown}"
+            self.app.display_warning(f"Warning: {', '.join(sorted(pending))}: accepted by the index; {reason}")
+            return unconfirmed(outcomes, pending, reason), False
+        if not pending:
             self.app.display_debug(f"Confirmed: the index lists {', '.join(a.name for a in uploaded)}")
-            return outcomes
+            return outcomes, False
 
         def why(outcome: Outcome) -> str:
             url = redact_url(facts.project_url(outcome.artifact.project))
+            hint = "check the upload URL, or what answered it (a proxy or a sign-in page in front of the index)"
+            upload_url = upload_url_for_simple(client.repository.url)
+            if upload_url is not None:
+                hint = (
+                    f"the upload URL names a simple API, where an index lists files: upload to {redact_url(upload_url)}"
+                )
             return (
                 f"the upload was answered as a success, but {url} does not list the file after {wait:g} s (option "
-                "`confirm`): it was not stored; check the upload URL, or what answered it (a proxy or a sign-in page "
-                "in front of the index)"
+                f"`confirm`): it was not stored; {hint}"
             )
 
-        confirmed = unlisted(outcomes, missing, why)
+        confirmed = unlisted(outcomes, pending, why)
         for outcome in confirmed:
             if outcome.status is Status.UNCONFIRMED:
                 self._show(outcome, root, None)
-        return confirmed
+        return confirmed, False
 
     def _show(self, outcome: Outcome, root: Path, live: LiveProgress | None) -> None:
         """A finished file's line: above the live bars on a terminal, else through Hatch's console."""
@@ -490,6 +523,8 @@ class _HatchPrompter:
         started = self.clock()
         try:
             return self.app.prompt(text, **options)
+        except click.exceptions.Abort:  # how click reports Ctrl-C (or the end of input) at its prompt
+            raise KeyboardInterrupt from None
         finally:
             self.waited += self.clock() - started
 

@@ -9,7 +9,10 @@ from hatch_custom_index.settings import OPTIONS, Layer, RulesMode, Settings, Val
 from hatch_custom_index.urls import (
     PYPI_UPLOAD_URL,
     TESTPYPI_UPLOAD_URL,
+    SimpleApi,
     child,
+    derive_simple_api,
+    is_public_simple_page,
     public_index,
     same_url,
     upload_url_for_simple,
@@ -36,21 +39,21 @@ class Repository:
         return self.name or self.url
 
     @property
-    def simple_url(self) -> str:
-        """The simple API's root: the `simple-url` option, else derived from the upload URL."""
+    def simple_api(self) -> SimpleApi:
+        """The simple API's root: the `simple-url` option, else derived from the upload URL as each index serves it."""
         configured = self.settings.simple_url
         if configured:
-            return child(configured, "")
-        public = public_index(self.url)
-        if public:
-            return public[0]
-        # pypiserver, Artifactory, Nexus and GitLab serve the simple API under the upload URL; devpi's `+simple/` is
-        # found by the existence check when the server says it is devpi.
-        return child(self.url, "simple/")
+            return SimpleApi(child(configured, ""), f"set by {self.settings.source('simple-url')}")
+        return derive_simple_api(self.url)
 
     @property
-    def simple_url_configured(self) -> bool:
-        return bool(self.settings.simple_url) or public_index(self.url) is not None
+    def simple_url(self) -> str:
+        return self.simple_api.url
+
+    @property
+    def is_public(self) -> bool:
+        """PyPI or TestPyPI, whose rules (a file is never replaced, say) are known."""
+        return public_index(self.url) is not None
 
     @property
     def pypi_rules(self) -> bool:
@@ -87,12 +90,9 @@ def select_repository(
     chosen = _first("repo", (cli.values, env.values, project.values, hatch.values, index.values))
     target = chosen.value if chosen else OPTIONS["repo"].default
     name, url, origin = _resolve(target, chosen.source if chosen else "`repo`", repos, pypirc_urls or {})
-    upload_url = upload_url_for_simple(url)
-    if upload_url is not None:
-        message = (
-            f"the upload URL {redact_url(url)} ({origin}) is the index's simple API, where it lists files, not where "
-            f"it takes them (devpi answers an upload there with success and stores nothing); use {upload_url}"
-        )
+    if is_public_simple_page(url):
+        right = upload_url_for_simple(url)
+        message = f"the upload URL {redact_url(url)} ({origin}) is where PyPI lists files, not where it takes them; use {right}"
         raise ConfigurationError(message)
     if name is not None:
         from_project = name in project.repos and name not in hatch.repos and name not in index.repos

@@ -149,14 +149,16 @@ def test_a_failing_existence_check_is_retried_then_a_warning(wheel_project, ware
 # --- answers that are not success ------------------------------------------------------------------------------------
 
 
-def test_no_content_is_not_success(wheel_project, warehouse):
-    warehouse.state.faults.append(Fault("no-content"))
+def test_no_content_is_accepted_and_then_not_found_listed(wheel_project, warehouse):
+    """Any 2xx is an index's "accepted" (Pulp's 202 stores the file a moment later): the read-back decides."""
+    warehouse.state.faults.append(Fault("no-content"))  # 204, and nothing stored
 
-    result = publish(wheel_project)
+    result = publish(wheel_project, "-o", "confirm=1")
 
     assert result.returncode == 1
-    assert "204 No Content" in result.output
-    assert "... success" not in result.output
+    assert "does not list the file after 1 s (option `confirm`): it was not stored" in result.output
+    assert "... not listed" in result.output
+    assert warehouse.state.files == {}
 
 
 def test_a_redirect_to_a_login_page_is_not_success(wheel_project, warehouse):

@@ -11,6 +11,7 @@ from devtools.warehouse import Fault, WarehouseServer
 from hatch_custom_index.artifacts import Artifact, read_artifact
 from hatch_custom_index.errors import IndexRefusedError, IndexUnreachableError, Redactor, Secret
 from hatch_custom_index.index import IndexClient, IndexFacts
+from hatch_custom_index.index.client import Confirmation
 from hatch_custom_index.index.retry import RetryPolicy
 from hatch_custom_index.model import Credentials, Status
 from hatch_custom_index.repositories import select_repository
@@ -18,6 +19,7 @@ from hatch_custom_index.settings import HATCH, PROJECT, parse_cli, parse_config,
 from tests.unit.builders import build
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 TOKEN = "pypi-AgEIcHlwaS5vcmcCJGE4ZjY1MzI5LTAxMjMtNDU2Ny04OWFiLWNkZWYwMTIzNDU2Nw"
@@ -27,13 +29,13 @@ CREDENTIALS = Credentials("__token__", Secret(TOKEN))
 class Index:
     """A client of the stand-in index, with the waits it would have slept and the notices it gave."""
 
-    def __init__(self, server: WarehouseServer, retries: int = 3) -> None:
+    def __init__(self, server: WarehouseServer, retries: int = 3, then: Callable[[], None] = lambda: None) -> None:
         cli = {"repo": server.upload_url, "simple-url": server.simple_url, "timeout": "5"}
         project, hatch = parse_config({}, "project", PROJECT), parse_config({}, "hatch", HATCH)
         self.repository = select_repository(parse_cli(cli), parse_env({}), project, hatch)
         self.waits: list[float] = []
         self.notices: list[str] = []
-        policy = RetryPolicy(retries, sleep=self.waits.append, jitter=lambda: 1.0)
+        policy = RetryPolicy(retries, sleep=lambda seconds: (self.waits.append(seconds), then()), jitter=lambda: 1.0)
         self.redact = Redactor()
         self.redact.add(CREDENTIALS.password)
         self.client = IndexClient(self.repository, redact=self.redact, notify=self.notices.append, policy=policy)
@@ -107,10 +109,9 @@ def test_a_lost_answer_is_recovered_by_hash_without_sending_again(server, wheel)
     ("fault", "status", "words"),
     [
         (Fault.status(400), 400, "400 Bad Request: Injected 400"),
-        (Fault("no-content"), 204, "204 No Content"),
         (Fault("login-redirect"), 302, "answered the upload with a redirect to"),
     ],
-    ids=["client error", "no content", "login redirect"],
+    ids=["client error", "login redirect"],
 )
 def test_final_answers_are_not_retried(server, wheel, fault: Fault, status: int, words: str) -> None:
     server.state.faults.append(fault)
@@ -177,5 +178,48 @@ def test_an_upload_the_index_never_lists_is_waited_for_up_to_confirm_and_no_long
     artifact = read_artifact(wheel)
     assert index.upload(artifact) is Status.UPLOADED
 
-    assert index.client.unlisted([artifact], CREDENTIALS, index.facts, wait=3.0) == [artifact]
+    assert index.client.confirm([artifact], CREDENTIALS, index.facts, wait=3.0) == Confirmation([artifact])
     assert index.waits == [0.5, 1.0, 1.5]  # backoff, the last wait cut to what is left of the 3 s
+
+
+@pytest.mark.parametrize("status", [202, 204])
+def test_any_success_is_accepted_and_the_read_back_waits_until_the_index_lists_it(server, wheel, status) -> None:
+    """Pulp answers 202 and stores the file when a worker gets to it: accepted, then listed a moment later."""
+    server.state.accepted_status, server.state.store_after = status, 3600
+    index = Index(server, then=server.state.listed_at.clear)  # stored while the client waits
+    artifact = read_artifact(wheel)
+    assert index.upload(artifact) is Status.UPLOADED
+
+    assert index.client.confirm([artifact], CREDENTIALS, index.facts, wait=5.0) == Confirmation([])
+    assert index.waits == [0.5]
+
+
+def test_a_simple_api_that_is_not_there_makes_the_read_back_unknown_not_missing(server, wheel) -> None:
+    index = Index(server)
+    artifact = read_artifact(wheel)
+    assert index.upload(artifact) is Status.UPLOADED
+    elsewhere = IndexFacts(f"{server.origin}/nowhere/simple/")
+
+    confirmation = index.client.confirm([artifact], CREDENTIALS, elsewhere, wait=3.0)
+
+    assert confirmation.pending == [artifact]
+    assert confirmation.unknown == (
+        f"the index's simple API was not found at {server.origin}/nowhere/simple/ "
+        f"({server.origin}/nowhere/simple/{artifact.project}/ and the root both answered otherwise than a simple API "
+        "does); set `simple-url` to where the index lists its files"
+    )
+    assert index.waits == []  # nothing to wait for: asking again cannot find it
+
+
+def test_a_simple_page_redirected_to_another_origin_is_read_there_without_credentials(server, wheel) -> None:
+    with WarehouseServer("unused") as cdn:
+        cdn.state.files = server.state.files  # a CDN in front of the index: the same files, another origin
+        server.state.simple_redirect = cdn.origin
+        index = Index(server)
+        artifact = read_artifact(wheel)
+        assert index.upload(artifact) is Status.UPLOADED
+        server.state.private_reads = True  # the index's own pages need credentials; the CDN's do not
+
+        assert index.client.confirm([artifact], CREDENTIALS, index.facts, wait=1.0) == Confirmation([])
+        assert [path for method, path, _ in cdn.state.requests if method == "GET"]
+        assert cdn.state.authorized_reads == []

@@ -16,8 +16,15 @@ def artifact(name: str, sha256: str = SHA_A) -> Artifact:
     return Artifact(Path("dist", name), "bdist_wheel", "py3", "demo", "1.0", {}, 52_341, {"sha256_digest": sha256})
 
 
-def plan(held: dict[str, str | None], *files: Artifact, skip_existing: bool = True):
-    return make_plan(list(files), {"demo": held}, URLS, skip_existing=skip_existing, skip_existing_source="the default")
+def plan(held: dict[str, str | None], *files: Artifact, skip_existing: bool = True, public: bool = False):
+    return make_plan(
+        list(files),
+        {"demo": held},
+        URLS,
+        skip_existing=skip_existing,
+        skip_existing_source="the default",
+        public=public,
+    )
 
 
 def test_what_the_index_lacks_is_uploaded_what_it_holds_is_skipped() -> None:
@@ -36,12 +43,19 @@ def test_a_different_file_of_the_same_name_is_refused_with_the_reason() -> None:
     result = plan({"demo.whl": SHA_A}, changed, artifact("other.whl"))
 
     assert result.refusals == [
-        "demo.whl: the index already holds a different file of that name (https://pkgs.example/simple/demo/); an "
-        "index never replaces a file: release a new version"
+        "demo.whl: the index already holds a different file of that name (https://pkgs.example/simple/demo/); this "
+        "index may replace it if you are allowed to, but a release should not change under its users: release a new "
+        "version"
     ]
     assert [o.status for o in result.outcomes()] == [Status.REFUSED, Status.NOT_ATTEMPTED]
     assert result.refused_message().startswith("Nothing was uploaded:\n  - demo.whl: the index already holds")
     assert result.refused_message(dry_run=True).startswith("A real run would upload nothing: demo.whl")
+
+
+def test_pypi_is_said_never_to_replace_a_file() -> None:
+    result = plan({"demo.whl": SHA_A}, artifact("demo.whl", SHA_B), public=True)
+
+    assert result.refusals[0].endswith("; PyPI never replaces a file: release a new version")
 
 
 def test_skip_existing_off_refuses_a_file_already_there() -> None:

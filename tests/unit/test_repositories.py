@@ -128,29 +128,31 @@ def test_repo_url_must_be_http() -> None:
 
 
 @pytest.mark.parametrize(
-    ("given", "right"),
+    "given",
     [
-        ("http://127.0.0.1:3141/alice/stable/+simple/", "http://127.0.0.1:3141/alice/stable/"),  # devpi
-        ("http://127.0.0.1:8080/simple/", "http://127.0.0.1:8080/"),  # pypiserver
-        ("https://nexus.example/repository/pypi-hosted/simple", "https://nexus.example/repository/pypi-hosted/"),
-        (
-            "https://a.jfrog.io/artifactory/api/pypi/pypi-local/simple/",
-            "https://a.jfrog.io/artifactory/api/pypi/pypi-local/",
-        ),
-        (
-            "https://gitlab.example/api/v4/projects/7/packages/pypi/simple",
-            "https://gitlab.example/api/v4/projects/7/packages/pypi/",
-        ),
-        ("https://pypi.org/simple/", PYPI),
-        ("https://test.pypi.org/simple", TESTPYPI),
+        "http://127.0.0.1:3141/alice/stable/+simple/",
+        "http://127.0.0.1:8080/simple/",
+        "https://nexus.example/repository/pypi-hosted/simple",
+        "https://gitlab.example/api/v4/projects/7/packages/pypi/simple",
     ],
 )
-def test_a_simple_api_url_given_as_the_upload_url_names_the_right_one(given: str, right: str) -> None:
+def test_an_upload_url_ending_in_simple_is_taken_as_given_and_is_its_own_simple_api(given: str) -> None:
+    """Some private indexes take uploads there: what the index answers decides (devpi's `+simple/` is caught by
+    its answer, an index that does not store by the read-back)."""
+    repository = select(cli={"repo": given})
+    assert repository.url == given
+    assert repository.simple_url == given.rstrip("/") + "/"
+    assert repository.simple_api.how == "the upload URL itself: it names a simple API"
+
+
+@pytest.mark.parametrize(
+    ("given", "right"), [("https://pypi.org/simple/", PYPI), ("https://test.pypi.org/simple", TESTPYPI)]
+)
+def test_pypi_s_own_simple_api_given_as_the_upload_url_names_its_upload_url(given: str, right: str) -> None:
     with pytest.raises(PublishError) as caught:
         select(cli={"repo": given})
     assert str(caught.value) == (
-        f"the upload URL {given} (option `-o repo`) is the index's simple API, where it lists files, not where it "
-        f"takes them (devpi answers an upload there with success and stores nothing); use {right}"
+        f"the upload URL {given} (option `-o repo`) is where PyPI lists files, not where it takes them; use {right}"
     )
 
 
@@ -322,7 +324,7 @@ def test_user_and_auth_precedence() -> None:
 
 def test_simple_url_of_pypi() -> None:
     assert select().simple_url == "https://pypi.org/simple/"
-    assert select().simple_url_configured
+    assert not select().simple_api.under_upload_url
 
 
 def test_simple_url_of_testpypi() -> None:
@@ -337,10 +339,52 @@ def test_simple_url_of_testpypi() -> None:
         ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/simple/"),
     ],
 )
-def test_simple_url_derived_from_upload_url(url: str, simple: str) -> None:
+def test_simple_url_derived_under_the_upload_url(url: str, simple: str) -> None:
     repository = select(cli={"repo": url})
     assert repository.simple_url == simple
-    assert not repository.simple_url_configured
+    assert repository.simple_api.under_upload_url  # devpi-server, recognised by its answer, may correct it
+
+
+@pytest.mark.parametrize(
+    ("url", "simple", "how"),
+    [
+        # Pulp: https://pulpproject.org/pulp_python/docs/user/guides/upload/ (twine's URL is .../legacy/)
+        (
+            "https://pulp.example/pypi/team/legacy/",
+            "https://pulp.example/pypi/team/simple/",
+            "Warehouse's and Pulp's sibling of legacy/",
+        ),
+        (
+            "https://warehouse.example/legacy",
+            "https://warehouse.example/simple/",
+            "Warehouse's and Pulp's sibling of legacy/",
+        ),
+        (
+            "https://pkgs.dev.azure.com/org/proj/_packaging/feed/pypi/upload/",
+            "https://pkgs.dev.azure.com/org/proj/_packaging/feed/pypi/simple/",
+            "Azure Artifacts' sibling of upload/",
+        ),
+        (
+            "https://org.pkgs.visualstudio.com/_packaging/feed/pypi/upload",
+            "https://org.pkgs.visualstudio.com/_packaging/feed/pypi/simple/",
+            "Azure Artifacts' sibling of upload/",
+        ),
+        (
+            "https://python.cloudsmith.io/corp/releases/",
+            "https://dl.cloudsmith.io/basic/corp/releases/python/simple/",
+            "Cloudsmith's download host",
+        ),
+    ],
+)
+def test_simple_url_derived_where_each_index_serves_it(url: str, simple: str, how: str) -> None:
+    repository = select(cli={"repo": url})
+    assert (repository.simple_url, repository.simple_api.how) == (simple, how)
+    assert not repository.simple_api.under_upload_url
+
+
+@pytest.mark.parametrize("url", ["https://pkgs.example/upload/", "https://pkgs.example/legacy/x/"])
+def test_look_alikes_of_known_shapes_keep_the_generic_guess(url: str) -> None:
+    assert select(cli={"repo": url}).simple_url == url + "simple/"
 
 
 def test_simple_url_option_wins() -> None:
@@ -349,7 +393,7 @@ def test_simple_url_option_wins() -> None:
         hatch={"repos": {"corp": {"url": CORP, "simple-url": "https://pkgs.example/simple"}}},
     )
     assert repository.simple_url == "https://pkgs.example/simple/"
-    assert repository.simple_url_configured
+    assert repository.simple_api.how.startswith("set by ")
 
 
 def test_simple_url_option_wins_for_pypi() -> None:

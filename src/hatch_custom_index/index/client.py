@@ -13,6 +13,7 @@ import httpx2
 from hatch_custom_index.__about__ import __version__
 from hatch_custom_index.errors import (
     ArtifactError,
+    DifferentFileError,
     IndexRefusedError,
     IndexUnreachableError,
     PublishError,
@@ -28,7 +29,7 @@ from hatch_custom_index.model import Credentials, Status
 from hatch_custom_index.multipart import UploadBody
 from hatch_custom_index.plan import different_file
 from hatch_custom_index.transport import proxy_for, ssl_context
-from hatch_custom_index.urls import child, same_origin
+from hatch_custom_index.urls import child, is_public_simple_page, same_origin
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -69,6 +70,16 @@ class Holdings:
     facts: IndexFacts
     problem: str | None = None
     forbidden: bool = False  # the index refused to list them (401, 403), with the credentials if it asked for them
+    page_missing: bool = False  # the project's page answered 404: no file yet, or no simple API at this URL
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The read-back of uploaded files: those not seen listed, and why they could not be looked for, if they could
+    not (`unknown`): then they may well be on the index."""
+
+    pending: list[Artifact]
+    unknown: str | None = None
 
 
 class IndexClient:
@@ -99,6 +110,7 @@ class IndexClient:
             follow_redirects=False,
         )
         self.bounded = install(self.client)  # a whole-request deadline beside the per-read timeouts
+        self._roots: dict[str, bool] = {}  # simple API root -> whether it answers as one
 
     def close(self) -> None:
         self.client.close()
@@ -120,24 +132,25 @@ class IndexClient:
         retry: bool = True,
     ) -> Holdings:
         """`project`'s files on the index. `credentials` is asked only when the index refuses an anonymous read of
-        its own host; `facts` is what an earlier check revealed (devpi's `+simple/` is found by the first)."""
+        the simple API it names (never of another origin that a redirect leads to); `facts` is what an earlier check
+        revealed (devpi's `+simple/` is found by the first)."""
         facts = facts or IndexFacts(self.repository.simple_url)
         url = facts.project_url(project)
         try:
-            response = self._get_simple(url, None, retry=retry)
+            response, read = self._get_simple(url, None, retry=retry)
             is_devpi = facts.is_devpi or "x-devpi-server-version" in response.headers
-            devpi_found_now = is_devpi and not facts.is_devpi and not self.repository.simple_url_configured
+            devpi_found_now = is_devpi and not facts.is_devpi and self.repository.simple_api.under_upload_url
             if devpi_found_now and response.status_code == httpx2.codes.NOT_FOUND:
                 facts = IndexFacts(child(self.repository.url, "+simple/"), is_devpi=True)
                 url = facts.project_url(project)
-                response = self._get_simple(url, None, retry=retry)
+                response, read = self._get_simple(url, None, retry=retry)
             facts = IndexFacts(facts.simple_url, is_devpi)
-            if response.status_code in {401, 403} and same_origin(url, self.repository.url):
+            if response.status_code in {401, 403} and same_origin(read, url):
                 found = credentials()
                 if found is not None:
-                    response = self._get_simple(url, found, retry=retry)
-        except IndexUnreachableError as e:  # the upload would fail the same way: stop before asking for anything
-            message = f"could not check {redact_url(url)} for files already there: {e}. Nothing was uploaded"
+                    response, read = self._get_simple(url, found, retry=retry)
+        except IndexUnreachableError as e:
+            message = f"could not check {redact_url(url)} for files already there: {e}"
             raise IndexUnreachableError(message) from None
         except PublishError as e:
             return Holdings({}, facts, str(e))
@@ -145,52 +158,91 @@ class IndexClient:
             proxy = proxy_for(url) or "in front of the index"
             message = (
                 f"the proxy {proxy} asked for authentication (407) when {redact_url(url)} was checked for files "
-                "already there: give its credentials in the proxy's URL (http://user:password@host:port). Nothing "
-                "was uploaded"
+                "already there: give its credentials in the proxy's URL (http://user:password@host:port)"
             )
             raise IndexUnreachableError(message)
-        if response.status_code == httpx2.codes.NOT_FOUND or response.is_redirect:  # a redirect: another host
-            return Holdings({}, facts)  # (pypiserver's fallback to pypi.org for projects it lacks)
+        if response.is_redirect:  # to a public index: pypiserver's fallback to pypi.org for projects it lacks
+            return Holdings({}, facts)
+        if response.status_code == httpx2.codes.NOT_FOUND:
+            return Holdings({}, facts, page_missing=True)
         if response.status_code != httpx2.codes.OK:
-            problem = f"could not check {redact_url(url)} for files already there: {self.describe(response)}"
+            problem = f"could not check {redact_url(read)} for files already there: {self.describe(response)}"
             return Holdings({}, facts, problem, forbidden=response.status_code in {401, 403})
         try:
             return Holdings(parse_simple_page(response), facts)
         except ValueError as e:
-            return Holdings({}, facts, f"could not read {redact_url(url)}: {e}")
+            return Holdings({}, facts, f"could not read {redact_url(read)}: {e}")
 
     def holds(self, artifact: Artifact, credentials: Credentials, facts: IndexFacts) -> bool:
-        """Whether the index has this very file (same name and sha256): after an upload whose answer was lost."""
-        holdings = self.existing_files(artifact.project, lambda: credentials, facts, retry=False)
+        """Whether the index has this very file (same name and sha256): after an upload whose answer was lost. An
+        index that cannot be asked does not hold it, as far as anyone can tell."""
+        try:
+            holdings = self.existing_files(artifact.project, lambda: credentials, facts, retry=False)
+        except IndexUnreachableError:
+            return False
         return holdings.files.get(artifact.name) == artifact.sha256
 
-    def unlisted(
+    def confirm(
         self, uploaded: list[Artifact], credentials: Credentials, facts: IndexFacts, wait: float
-    ) -> list[Artifact]:
-        """Of the files just uploaded, those the index does not list (with their sha256, where it gives hashes), asked
-        again with backoff for up to `wait` seconds: an index behind a CDN may take a moment."""
-        missing, waited, attempt = list(uploaded), 0.0, 0
+    ) -> Confirmation:
+        """Read back the files just uploaded: those the index does not list (with their sha256, where it gives hashes)
+        are asked for again, with backoff, for up to `wait` seconds (an index behind a CDN, or one that stores an
+        accepted file a moment later, as Pulp does). A page that cannot be read, or a simple API that is not where it
+        was looked for, makes the rest unknown, never "not stored"."""
+        pending, waited, attempt, unknown = list(uploaded), 0.0, 0, None
         while True:
-            for project in dict.fromkeys(artifact.project for artifact in missing):
-                files = self.existing_files(project, lambda: credentials, facts, retry=False).files
-                missing = [a for a in missing if a.project != project or files.get(a.name, "") not in {a.sha256, None}]
-            if not missing or waited >= wait:
-                return missing
+            for project in dict.fromkeys(artifact.project for artifact in pending):
+                try:
+                    holdings = self.existing_files(project, lambda: credentials, facts, retry=False)
+                except IndexUnreachableError as e:  # another try would wait for the same silence: stop here
+                    return Confirmation(pending, str(e))
+                unknown = holdings.problem
+                if holdings.page_missing and not self.serves_simple_api(facts, credentials):
+                    return Confirmation(pending, self._simple_api_missing(facts, project))
+                files = holdings.files
+                pending = [a for a in pending if a.project != project or files.get(a.name, "") not in {a.sha256, None}]
+            if not pending or waited >= wait:
+                return Confirmation(pending, unknown)
             pause = min(wait - waited, self.policy.delay(attempt))  # the waits add up to `wait`: injected sleeps too
             self.policy.sleep(pause)
             waited, attempt = waited + pause, attempt + 1
 
-    def _get_simple(self, url: str, credentials: Credentials | None, *, retry: bool) -> httpx2.Response:
-        """GET a simple page, following redirects within its own origin only."""
+    def serves_simple_api(self, facts: IndexFacts, credentials: Credentials | None) -> bool:
+        """Whether the simple API's root answers (asked once): a project page's 404 means "no such file" only then."""
+        if facts.simple_url not in self._roots:
+            try:
+                response, _ = self._get_simple(facts.simple_url, None, retry=False, read=False)
+                if response.status_code in {401, 403} and credentials is not None:
+                    response, _ = self._get_simple(facts.simple_url, credentials, retry=False, read=False)
+            except PublishError:
+                return False  # not cached: a passing failure
+            self._roots[facts.simple_url] = response.status_code == httpx2.codes.OK
+        return self._roots[facts.simple_url]
+
+    def _simple_api_missing(self, facts: IndexFacts, project: str) -> str:
+        return (
+            f"the index's simple API was not found at {redact_url(facts.simple_url)} ({redact_url(facts.project_url(project))}"
+            " and the root both answered otherwise than a simple API does); set `simple-url` to where the index lists "
+            "its files"
+        )
+
+    def _get_simple(
+        self, url: str, credentials: Credentials | None, *, retry: bool, read: bool = True
+    ) -> tuple[httpx2.Response, str]:
+        """GET a simple page, and the URL that answered: redirects are followed, to another origin without the
+        credentials (a CDN, a mirror), but not to a public index's simple API (pypiserver's fallback to pypi.org
+        for projects it lacks: that page is not this index's)."""
         for _ in range(MAX_REDIRECTS):
-            response = self.request("GET", url, credentials, retry=retry, headers={"Accept": SIMPLE_ACCEPT})
+            response = self.request("GET", url, credentials, retry=retry, headers={"Accept": SIMPLE_ACCEPT}, read=read)
             if not response.is_redirect:
-                return response
+                return response, url
             target = urljoin(url, response.headers.get("Location", ""))
+            if is_public_simple_page(target) and not self.repository.is_public:
+                return response, url
             if not same_origin(target, url):
-                return response
+                credentials = None
             url = target
-        return response
+        return response, url
 
     # --- uploads ----------------------------------------------------------------------------------------------------
 
@@ -233,7 +285,7 @@ class IndexClient:
     def _upload_result(
         self, artifact: Artifact, credentials: Credentials, facts: IndexFacts, response: httpx2.Response
     ) -> Status:
-        if response.status_code in {200, 201}:
+        if response.is_success:  # 202 too (Pulp stores the file a moment later): the read-back decides
             if _is_sign_in_page(response):
                 message = (
                     f"the upload was answered by a sign-in page ({response.status_code}, HTML with a password form), "
@@ -243,11 +295,23 @@ class IndexClient:
                 raise IndexRefusedError(message, response.status_code)
             return Status.UPLOADED
         if response.status_code in REUPLOAD_ANSWERS:  # what the index holds decides, never its wording
-            files = self.existing_files(artifact.project, lambda: credentials, facts, retry=False).files
-            if files.get(artifact.name) == artifact.sha256:
+            try:
+                holdings = self.existing_files(artifact.project, lambda: credentials, facts, retry=False)
+            except IndexUnreachableError as e:
+                holdings = Holdings({}, facts, str(e))
+            if holdings.files.get(artifact.name) == artifact.sha256:
                 return Status.EXISTS
-            if artifact.name in files:
-                raise IndexRefusedError(different_file(artifact, facts.project_url(artifact.project)), 409)
+            if artifact.name in holdings.files:
+                message = different_file(
+                    artifact, facts.project_url(artifact.project), public=self.repository.is_public
+                )
+                raise DifferentFileError(message, response.status_code)
+            unread = holdings.problem
+            if holdings.page_missing and not self.serves_simple_api(facts, credentials):
+                unread = self._simple_api_missing(facts, artifact.project)
+            if unread and response.status_code not in {401, 403}:  # those are about the credentials: said below
+                message = f"{self.describe(response)} (whether the index holds this very file is unknown: {unread})"
+                raise IndexRefusedError(message, response.status_code)
         if response.is_redirect:
             target = redact_url(urljoin(self.repository.url, response.headers.get("Location", "")))
             message = (
@@ -263,14 +327,21 @@ class IndexClient:
     # --- plumbing ---------------------------------------------------------------------------------------------------
 
     def request(
-        self, method: str, url: str, credentials: Credentials | None = None, *, retry: bool = True, **kwargs: Any
+        self,
+        method: str,
+        url: str,
+        credentials: Credentials | None = None,
+        *,
+        retry: bool = True,
+        read: bool = True,
+        **kwargs: Any,
     ) -> httpx2.Response:
         """A request (not an upload) that retries what the policy retries, with this repository's TLS settings;
         when the tries run out, the last answer is returned, or a network failure raised naming the URL."""
         retries = self.policy.retries if retry else 0
         for attempt in range(retries + 1):
             try:
-                response = self._send(method, url, credentials, **kwargs)
+                response = self._send(method, url, credentials, read=read, **kwargs)
             except httpx2.HTTPError as e:
                 failure = self.policy.failure(e, self._network_message(url, e))
             else:
@@ -292,9 +363,12 @@ class IndexClient:
         self.notify(f"{prefix}{failure.message}; retrying in {delay:.1f} s ({attempt + 1} of {retries})")
         self.policy.sleep(delay)
 
-    def _send(self, method: str, url: str, credentials: Credentials | None, **kwargs: Any) -> httpx2.Response:
+    def _send(
+        self, method: str, url: str, credentials: Credentials | None, *, read: bool = True, **kwargs: Any
+    ) -> httpx2.Response:
         """One request; the password is revealed only for it, and httpx2's errors pass through. `-v` shows each
-        request's method, URL and status; `-vv` also the body of a failure, without secrets."""
+        request's method, URL and status; `-vv` also the body of a failure, without secrets. Without `read`, only the
+        status and headers are wanted: the body is left unread (a simple API's root may be many megabytes)."""
         started = time.monotonic()
         request = self.client.build_request(method, url, **kwargs)
         size = int(request.headers.get("Content-Length", "0"))
@@ -308,12 +382,13 @@ class IndexClient:
                 finally:
                     del auth  # no revealed secret lingers in this frame's locals for a debug traceback
             try:
-                self._read(response, url)
+                if read:
+                    self._read(response, url)
             finally:
                 response.close()
         if self.verbosity >= 1:
             self.debug(f"{method} {redact_url(url)} -> {response.status_code} ({time.monotonic() - started:.2f} s)")
-        if self.verbosity >= 2 and response.is_error:  # noqa: PLR2004 -- -vv
+        if self.verbosity >= 2 and response.is_error and read:  # noqa: PLR2004 -- -vv
             # Secrets out before the cut, over a bounded prefix: an error body may be up to MAX_ANSWER_BYTES.
             body = printable(self.redact(response.text[: MAX_BODY_SHOWN + REDACTION_MARGIN]))[:MAX_BODY_SHOWN]
             self.debug(f"  {response.status_code} body: {body}")
