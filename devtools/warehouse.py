@@ -86,9 +86,10 @@ class TrustedPublisher:
     """PyPI's trusted-publisher configuration for a project: the audience, the claims a token must carry, and how long
     a minted token lives."""
 
-    audience: str = "pypi"
+    audience: str = "loopback-index"  # a private index's own; PyPI's "pypi" is asked for only at upload.pypi.org
     claims: dict[str, str] = field(default_factory=lambda: {"repository": "octo-org/octo-project"})
     lifetime: float = 900
+    minted_as: str | None = None  # the token to mint instead of a fresh one (a broken or hostile token service)
     # JFrog's OIDC integration (the Artifactory way): its provider name, and the user its tokens upload as.
     jfrog_provider: str = "github-oidc"
     jfrog_user: str = "ci-publisher"
@@ -440,7 +441,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._mint_error("invalid-publisher", description)
                 return
             state.used_jtis.add(claims.get("jti"))
-            minted = "pypi-" + base64.urlsafe_b64encode(os.urandom(36)).decode().rstrip("=")
+            minted = publisher.minted_as or "pypi-" + base64.urlsafe_b64encode(os.urandom(36)).decode().rstrip("=")
             expires = time.time() + publisher.lifetime
             state.minted[minted] = expires
         self._send(

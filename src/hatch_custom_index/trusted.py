@@ -45,6 +45,8 @@ CLOUDSMITH_LIFETIME = 90 * 60.0  # Cloudsmith's OIDC tokens live 90 minutes (its
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105 -- RFC 8693's names
 ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token"  # noqa: S105
 REMINT_MARGIN = 60.0  # seconds before a minted token expires when a fresh one is minted
+# PyPI's and TestPyPI's documented audiences, by their upload hosts: a CI is asked for these only to upload there.
+PUBLIC_AUDIENCES = {"upload.pypi.org": "pypi", "test.pypi.org": "testpypi"}
 # The identity token's claims that say which workflow is publishing; none of them is a secret.
 SHOWN_CLAIMS = ("sub", "repository", "ref", "workflow_ref", "environment", "project_path", "ci_config_ref_uri")
 
@@ -178,6 +180,22 @@ class TrustedPublishing:
         raise TrustedPublishingError(self._refusal(url, response, identity, str(detail or ""), configured))
 
     def _audience(self) -> str | NotMinted:
+        """The audience to ask the CI for: PyPI's and TestPyPI's documented ones on their hosts; elsewhere
+        `oidc-audience`, else what the index names, unless that is a public index's (a token for it would let this
+        index publish there as this project)."""
+        host = (urlsplit(self.client.repository.url).hostname or "").lower()
+        configured = self.client.repository.settings.oidc_audience
+        if host in PUBLIC_AUDIENCES or configured:
+            return PUBLIC_AUDIENCES.get(host) or configured or ""
+        served = self._served_audience()
+        if isinstance(served, NotMinted):
+            return served
+        relay = relayed_audience(host, served)
+        if relay:
+            raise TrustedPublishingError(relay)
+        return served
+
+    def _served_audience(self) -> str | NotMinted:
         url = f"{self.origin}/_/oidc/audience"
         response = self.client.request("GET", url, headers={"Accept": "application/json"})
         if response.status_code in {403, 404}:
@@ -253,9 +271,16 @@ class TrustedPublishing:
         )
 
     def _keep(self, token: str) -> Secret:
-        """A minted token: redacted from all output, and masked in GitHub's log."""
+        """A minted token: redacted from all output, and masked in GitHub's log; one that could forge a line there
+        (not printable ASCII, or with whitespace) is refused unseen."""
         secret = Secret(token)
         self.client.redact.add(secret)
+        if not is_plain_token(token):
+            message = (
+                f"trusted publishing: the token minted at {redact_url(self.origin)} is not printable ASCII without "
+                "whitespace, as every upload token is; it was not used (nor shown). Check what answers there"
+            )
+            raise TrustedPublishingError(message)
         if os.environ.get("GITHUB_ACTIONS") == "true":
             self.mask(f"::add-mask::{token}")
         return secret
@@ -276,6 +301,26 @@ class TrustedPublishing:
         if self.mode is TrustedPublishingMode.ALWAYS:
             raise TrustedPublishingError(reason + " (option `trusted-publishing` is always)")
         return NotMinted(f"trusted publishing ({reason.removeprefix('trusted publishing: ')})")
+
+
+def relayed_audience(host: str, served: str) -> str | None:
+    """Why not to ask the CI for the audience an index at `host` named, or None: a public index's audience named by
+    another host would get it a token that the public index accepts for this project's trusted publisher."""
+    public = {audience: upload_host for upload_host, audience in PUBLIC_AUDIENCES.items()}
+    if served.strip().lower() not in public or host in PUBLIC_AUDIENCES:
+        return None
+    return (
+        f"trusted publishing: the index at {host} asks for identity tokens with the audience {served!r}, which is "
+        f"{public[served.strip().lower()]}'s: a token for it would let that index publish to "
+        f"{'PyPI' if served.strip().lower() == 'pypi' else 'TestPyPI'} as this project. No token was requested. If "
+        "this index really checks that audience (a self-hosted Warehouse keeps `pypi` as its default), set "
+        "`oidc-audience` on the repository"
+    )
+
+
+def is_plain_token(token: str) -> bool:
+    """Printable ASCII without whitespace: what any upload token is, and what cannot forge a line in a CI's log."""
+    return bool(token) and token.isascii() and token.isprintable() and not any(c.isspace() for c in token)
 
 
 def details_of(errors: list[dict[str, Any]]) -> str:

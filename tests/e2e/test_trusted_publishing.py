@@ -174,7 +174,8 @@ def test_a_token_about_to_expire_is_minted_afresh(sandbox, github):
 
 
 def test_gitlab_ci_with_an_id_token_variable(sandbox, index):
-    configure(sandbox, index)
+    index.state.trusted_publisher.audience = "pypi"  # a self-hosted Warehouse's default, accepted when configured
+    configure(sandbox, index, 'oidc-audience = "pypi"')
     project = sandbox.project()
     project.build(("wheel",))
     claims = {"iss": "https://gitlab.com", "sub": "project_path:octo/proj:ref_type:tag:ref:v1", "aud": "pypi"}
@@ -188,6 +189,42 @@ def test_gitlab_ci_with_an_id_token_variable(sandbox, index):
     assert identity not in result.output
     (minted,) = minted_tokens(index)
     assert minted not in result.output
+
+
+@pytest.mark.parametrize("audience", ["pypi", "testpypi", " PyPI "])
+def test_an_index_naming_a_public_index_s_audience_gets_no_identity_token(sandbox, index, github, audience):
+    """An identity token for `pypi` would let this index publish to PyPI as this project (the audience relay)."""
+    index.state.trusted_publisher.audience = audience
+    configure(sandbox, index)
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-o", "repo=pypi-like", env=github.environ(), verbose=2)
+
+    assert result.returncode == 1
+    assert f"asks for identity tokens with the audience {audience!r}" in result.output
+    assert "No token was requested" in result.output
+    assert "set `oidc-audience` on the repository" in result.output
+    assert github.issued == []  # the CI's token service was never asked
+    assert not [url for method, url, _ in index.state.requests if method == "POST"]  # nothing minted, nothing sent
+    assert REQUEST_TOKEN not in result.output
+
+
+@pytest.mark.parametrize("minted", ["pypi-abc\n::warning::forged by the token service", "pypi-abc def", "pypi-\x1b[2Kx"])
+def test_a_minted_token_that_could_forge_a_log_line_is_refused_unseen(sandbox, index, github, minted):
+    index.state.trusted_publisher.minted_as = minted
+    configure(sandbox, index)
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-o", "repo=pypi-like", env=github.environ(), verbose=2)
+
+    assert result.returncode == 1
+    assert "is not printable ASCII without whitespace, as every upload token is; it was not used" in result.output
+    assert "::warning::" not in result.output
+    assert "::add-mask::" not in result.output
+    assert "pypi-abc" not in result.output
+    assert index.state.uploads == []
 
 
 def test_trusted_publishing_needs_https_to_other_machines(sandbox, index, github):

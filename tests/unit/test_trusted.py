@@ -9,7 +9,7 @@ import json
 import pytest
 
 from hatch_custom_index.errors import TrustedPublishingError
-from hatch_custom_index.trusted import TrustedPublishing, _jfrog_user
+from hatch_custom_index.trusted import TrustedPublishing, _jfrog_user, is_plain_token, relayed_audience
 
 
 def token_with(claims: dict[str, str]) -> str:
@@ -45,3 +45,34 @@ def test_an_identity_token_never_goes_over_plain_http_to_another_machine() -> No
     assert str(caught.value) == (
         "trusted publishing needs https: http://api.example/openid/x/ is plain http to another machine"
     )
+
+
+@pytest.mark.parametrize(
+    ("host", "served", "relayed"),
+    [
+        ("pypi.corp.example", "pypi", True),
+        ("pypi.corp.example", "testpypi", True),
+        ("pypi.corp.example", " PyPI ", True),
+        ("upload.pypi.org", "pypi", False),
+        ("test.pypi.org", "testpypi", False),
+        ("pypi.corp.example", "corp-index", False),
+    ],
+)
+def test_a_public_index_s_audience_is_asked_for_only_on_its_own_host(host: str, served: str, relayed: bool) -> None:
+    assert (relayed_audience(host, served) is not None) is relayed
+
+
+@pytest.mark.parametrize(
+    ("token", "plain"),
+    [
+        ("pypi-AgEIcHlwaS5vcmc_-", True),
+        ("", False),
+        ("pypi-a\nb", False),
+        ("pypi-a b", False),
+        ("pypi-a\u2028b", False),
+        ("pypi-é", False),
+        ("pypi-\x1b[2K", False),
+    ],
+)
+def test_only_a_printable_ascii_token_without_whitespace_is_plain(token: str, plain: bool) -> None:
+    assert is_plain_token(token) is plain
