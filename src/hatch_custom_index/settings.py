@@ -123,7 +123,7 @@ OPTIONS: dict[str, Option] = {
         Option("pypirc", Kind.PATH, Path("~/.pypirc"), frozenset({CLI, HATCH})),
         Option("keyring", Kind.BOOL, True, NOT_ENV),
         Option("timeout", Kind.SECONDS, 60.0, NOT_ENV, minimum=1),
-        Option("confirm", Kind.SECONDS, 10.0, NOT_ENV),
+        Option("confirm", Kind.SECONDS, 30.0, NOT_ENV),
     )
 }
 

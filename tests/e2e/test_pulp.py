@@ -43,9 +43,9 @@ def digests(paths: list[Path]) -> dict[str, str]:
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(paths)}
 
 
-def publish(project: Project, url: str, password: str, *options: str) -> Result:
+def publish(project: Project, url: str, password: str, *options: str, verbose: int = 0) -> Result:
     """`hatch publish -p custom-index -r URL -u admin -a PASSWORD`: the upload URL alone, as Pulp's docs give it."""
-    result = project.publish("-r", url, "-u", "admin", "-a", password, *options)
+    result = project.publish("-r", url, "-u", "admin", "-a", password, *options, verbose=verbose)
     assert password not in result.output
     return result
 
@@ -125,16 +125,15 @@ def test_grouped_uploads_answered_200_are_confirmed_once_stored(sandbox, pulp, i
     built = project.build()
 
     # Pulp stores a session's grouped uploads in one task 5 s after the last of them: both files are listed about 6 s
-    # after the first upload here, and the plugin's read-back, with its backoff, sees them at about 10 s: the default
-    # `confirm` (10 s) holds on an idle machine only.
-    result = publish(project, index.grouped_upload_url, pulp.password, "-o", "confirm=60")
-
+    # after the first upload here. The read-back asks at least every 2 s, within the default `confirm` (30 s).
+    result = publish(project, index.grouped_upload_url, pulp.password, verbose=1)
     assert result.returncode == 0, result.output
     assert pulp.uploads(index) == [200, 200]
     assert pulp.files(index, project.name) == digests(built)
     for artifact in built:
         assert f"dist/{artifact.name} ... success" in result.stderr
     assert "not listed" not in result.output
+    assert f"Confirmed: the index lists {built[0].name}" in result.output
 
 
 def test_simple_url_given_in_a_repos_table(sandbox, pulp, index):

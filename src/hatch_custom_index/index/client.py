@@ -18,7 +18,6 @@ from hatch_custom_index.errors import (
     IndexUnreachableError,
     PublishError,
     Redactor,
-    printable,
     redact_url,
 )
 from hatch_custom_index.index.deadline import PASSED, deadline, install
@@ -28,6 +27,7 @@ from hatch_custom_index.index.simple import SIMPLE_ACCEPT, parse_simple_page
 from hatch_custom_index.model import Credentials, Status
 from hatch_custom_index.multipart import UploadBody
 from hatch_custom_index.plan import different_file
+from hatch_custom_index.text import continued
 from hatch_custom_index.transport import proxy_for, ssl_context
 from hatch_custom_index.urls import child, is_public_simple_page, same_origin
 
@@ -42,6 +42,7 @@ MAX_REDIRECTS = 5
 MAX_BODY_SHOWN = 4000  # characters of a failed answer's body shown with -vv
 MAX_SIGN_IN_PAGE = 100_000  # characters of a 200 HTML answer looked at for a password form
 MIN_SEND_RATE = 10_000  # bytes a second: the slowest upload a deadline allows for
+CONFIRM_POLL = 2.0  # seconds: the longest wait between two reads of a page that does not list an upload yet
 MAX_ANSWER_BYTES = 64 * 2**20  # the largest answer read, decompressed: PyPI's largest project pages are a few MiB
 
 
@@ -203,7 +204,8 @@ class IndexClient:
                 pending = [a for a in pending if a.project != project or files.get(a.name, "") not in {a.sha256, None}]
             if not pending or waited >= wait:
                 return Confirmation(pending, unknown)
-            pause = min(wait - waited, self.policy.delay(attempt))  # the waits add up to `wait`: injected sleeps too
+            # Backoff, but asked at least every CONFIRM_POLL seconds; the waits add up to `wait` (injected sleeps too).
+            pause = min(wait - waited, self.policy.delay(attempt), CONFIRM_POLL)
             self.policy.sleep(pause)
             waited, attempt = waited + pause, attempt + 1
 
@@ -390,7 +392,7 @@ class IndexClient:
             self.debug(f"{method} {redact_url(url)} -> {response.status_code} ({time.monotonic() - started:.2f} s)")
         if self.verbosity >= 2 and response.is_error and read:  # noqa: PLR2004 -- -vv
             # Secrets out before the cut, over a bounded prefix: an error body may be up to MAX_ANSWER_BYTES.
-            body = printable(self.redact(response.text[: MAX_BODY_SHOWN + REDACTION_MARGIN]))[:MAX_BODY_SHOWN]
+            body = continued(self.redact(response.text[: MAX_BODY_SHOWN + REDACTION_MARGIN]))[:MAX_BODY_SHOWN]
             self.debug(f"  {response.status_code} body: {body}")
         return response
 
