@@ -537,6 +537,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "escapes":  # a hostile answer: cursor moves, a forged line, a clipboard write (OSC 52)
             message = "nope\x1b[2K\r\x1b[32mdist/evil.whl ... success\x1b[0m\x1b]52;c;ZXZpbA==\x07"
             self._send(400, json.dumps({"message": message}).encode(), "application/json")
+        elif fault.kind == "forged-lines":  # a message whose line breaks would start lines that look like ours
+            message = "Bad upload\ndist/evil.whl ... success\u2028Uploading done\u2029::warning::forged\r\x85end"
+            self._send(400, json.dumps({"message": message}).encode(), "application/json")
         elif fault.kind == "accept-no-store":  # a broken index or proxy: 200, and the file is not kept
             self._send(200, b"OK")
         elif fault.kind == "sign-in":  # a single-sign-on proxy: its login page, with 200

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import stat
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +33,7 @@ from hatch_custom_index.rules.content import refused_content
 from hatch_custom_index.rules.subject import UNKNOWN
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Mapping
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 WHEEL_SUFFIX = ".whl"
@@ -104,50 +106,78 @@ class Artifact:
         return fields
 
 
-def find_artifacts(paths: Iterable[str], root: Path, passed_over: list[Path] | None = None) -> list[Path]:
-    """The publishable files among `paths` (files or directories, relative to `root`); `dist/` when none given.
+@dataclass
+class Found:
+    """What `find_artifacts` saw beside the files it found: other files it passed over, and the directories below a
+    directory it was given, which it does not look into (as Hatch, twine and uv do not)."""
 
-    Other files are passed over, and collected in `passed_over` unless they are attestations or hidden files.
+    passed_over: list[Path] = field(default_factory=list)
+    not_looked_into: list[Path] = field(default_factory=list)
+
+
+def find_artifacts(paths: Iterable[str], root: Path, found: Found | None = None) -> list[Path]:
+    """The publishable files among `paths` (files, directories or glob patterns, relative to `root`); `dist/` when
+    none given. A directory means its own files, not those of the directories below it (`dist/deps/*.whl` that a
+    build or `pip download` put there are not this project's release).
+
+    Other files are passed over, and collected in `found` unless they are attestations or hidden files.
     """
     paths = list(paths)
-    found: dict[Path, None] = {}
+    found = found if found is not None else Found()
+    publishable: dict[Path, None] = {}
     for given in paths or ["dist"]:
-        path = Path(given)
-        if not path.is_absolute():
-            path = root / path
-        if path.is_dir():
-            candidates = list(_walk(path))
-        elif path.is_file():
-            candidates = [path]
-        else:
-            message = f"{path} does not exist" + (" (build first: `hatch build`)" if not paths else "")
-            raise ArtifactError(message)
-        for candidate in candidates:
-            if is_publishable(candidate.name):
-                found[candidate] = None
-            elif passed_over is not None and not candidate.name.endswith(".attestation") and candidate.name[0] != ".":
-                passed_over.append(candidate)
-    if not found:
+        for path in _expand(root / Path(given), default=not paths):
+            candidates = _directory(path, found) if path.is_dir() else [path]
+            for candidate in candidates:
+                if is_publishable(candidate.name):
+                    publishable[candidate] = None
+                elif not candidate.name.endswith(".attestation") and candidate.name[0] != ".":
+                    found.passed_over.append(candidate)
+    if not publishable:
         where = ", ".join(str(Path(p)) for p in paths) if paths else str(root / "dist")
         message = f"No wheels or source distributions found in {where}"
         raise ArtifactError(message)
-    return list(found)
+    return list(publishable)
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    seen: set[tuple[int, int]] = set()
-    for current, dirnames, filenames in os.walk(directory, followlinks=True):
-        stat = os.stat(current)
-        key = (stat.st_dev, stat.st_ino)
-        if key in seen:  # a symlink loop
-            dirnames.clear()
-            continue
-        seen.add(key)
-        dirnames.sort()
-        for filename in sorted(filenames):
-            candidate = Path(current, filename)
-            if candidate.is_file():
-                yield candidate
+def _expand(path: Path, *, default: bool) -> list[Path]:
+    """`path` itself when it exists; else the paths a glob pattern matches (`'dist/*.whl'`, quoted so that no shell
+    expanded it); else an error. A FIFO, socket or device is not a file to publish."""
+    if not path.exists() and glob.has_magic(str(path)):
+        matches = sorted(Path(match) for match in glob.glob(str(path)))
+        if matches:
+            return matches
+    if not path.exists():
+        message = f"{path} does not exist" + (" (build first: `hatch build`)" if default else "")
+        raise ArtifactError(message)
+    if not path.is_dir():
+        _require_regular(path)
+    return [path]
+
+
+def _directory(directory: Path, found: Found) -> list[Path]:
+    """A directory's own regular files, by name; its subdirectories go to `found.not_looked_into`."""
+    files = []
+    with os.scandir(directory) as entries:
+        for entry in sorted(entries, key=lambda entry: entry.name):
+            path = Path(entry.path)
+            if entry.is_dir():
+                if entry.name[0] != ".":
+                    found.not_looked_into.append(path)
+            elif entry.is_file():
+                files.append(path)
+            elif is_publishable(entry.name):
+                _require_regular(path)
+    return files
+
+
+def _require_regular(path: Path) -> None:
+    """A publishable path must be a regular file (reading a FIFO would wait forever)."""
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+        message = f"{path} is not a regular file ({kind}): give the wheel or source distribution itself"
+        raise ArtifactError(message)
 
 
 def is_publishable(filename: str) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import re
 import threading
-import unicodedata
 from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
 
 REDACTED = "********"
@@ -121,14 +120,6 @@ def _holds(run: str, secrets: list[bytes]) -> bool:
     except ValueError:
         return False
     return any(secret in decoded for secret in secrets)
-
-
-def printable(text: str) -> str:
-    """`text` with control characters and escape sequences (cursor moves, OSC 52 clipboard writes, a forged line) made
-    visible and harmless: each becomes `\\xNN` / `\\uNNNN`; newlines and tabs stay."""
-    return "".join(
-        char if char in "\n\t" or unicodedata.category(char)[0] != "C" else repr(char)[1:-1] for char in text
-    )
 
 
 def reason(error: BaseException) -> str:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from hatch.publish.plugin.interface import PublisherInterface
 
-from hatch_custom_index.artifacts import find_artifacts, read_batch
+from hatch_custom_index.artifacts import Found, find_artifacts, read_batch
 from hatch_custom_index.cache import UserCache
 from hatch_custom_index.cloud import CloudCredentials, expected_username, recognise
 from hatch_custom_index.credentials import DEFAULT_USERNAME, CredentialChain
@@ -61,6 +61,7 @@ from hatch_custom_index.settings import (
     parse_hatch_index_config,
     report_option,
 )
+from hatch_custom_index.text import printable_line
 from hatch_custom_index.transport import require_safe_transport
 from hatch_custom_index.trusted import TrustedPublishing
 from hatch_custom_index.uploads import Uploader, UploadInterrupted
@@ -71,6 +72,9 @@ if TYPE_CHECKING:
 
     from hatch_custom_index.artifacts import Artifact
     from hatch_custom_index.rules import Finding
+
+
+MAX_PASSED_OVER_LINES = 20  # more "Passing over" lines than this are one count, unless -v
 
 
 class CustomIndexPublisher(PublisherInterface):
@@ -173,20 +177,37 @@ class CustomIndexPublisher(PublisherInterface):
         report = repository.settings.report
         self._report.path, self._report.index_url = (root / report if report else None), redact_url(repository.url)
         require_safe_transport(repository)
-        passed_over: list[Path] = []
+        found = Found()
         notes: list[tuple[Path, Finding]] = []
         batch = read_batch(
-            find_artifacts(paths, root, passed_over),
+            find_artifacts(paths, root, found),
             attestations=repository.settings.attestations is not AttestationsMode.NEVER,
             pypi_rules=repository.pypi_rules,
             notes=notes,
         )
         self._report.outcomes = [Outcome(artifact, Status.NOT_ATTEMPTED) for artifact in batch]
-        for path in passed_over:
-            self.app.display_info(f"Passing over {display_path(path, root)}: not a wheel or source distribution")
+        self._show_found(found, root)
         self._show_findings(notes, root, pypi_rules=repository.pypi_rules)
         self._show_repository(repository)
         return batch
+
+    def _show_found(self, found: Found, root: Path) -> None:
+        """What was found beside the files: other files passed over (a count when there are many; -v lists them),
+        and with -v the directories below that were not looked into."""
+        shown = [printable_line(display_path(path, root)) for path in found.passed_over]
+        if len(shown) > MAX_PASSED_OVER_LINES and self.app.verbosity < 1:
+            self.app.display_info(
+                f"Passing over {len(shown)} files that are not wheels or source distributions (-v lists them)"
+            )
+        else:
+            for path in shown:
+                self.app.display_info(f"Passing over {path}: not a wheel or source distribution")
+        if found.not_looked_into:
+            below = ", ".join(printable_line(display_path(path, root)) + "/" for path in found.not_looked_into)
+            self.app.display_debug(
+                f"Not looked into: {below} (a directory's own files are published, as Hatch does; give the paths of "
+                "others, or a glob, to publish them)"
+            )
 
     def _show_findings(self, notes: list[tuple[Path, Finding]], root: Path, *, pypi_rules: bool) -> None:
         """PyPI's warnings when its rules apply; otherwise what PyPI alone would refuse, as one note (-v: each)."""

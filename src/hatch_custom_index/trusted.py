@@ -26,11 +26,11 @@ from hatch_custom_index.errors import (
     ReusedIdentityTokenError,
     Secret,
     TrustedPublishingError,
-    printable,
     redact_url,
     scrub,
 )
 from hatch_custom_index.settings import TrustedPublishingMode
+from hatch_custom_index.text import printable
 from hatch_custom_index.transport import is_loopback
 from hatch_custom_index.urls import CLOUDSMITH_API, CLOUDSMITH_UPLOAD_HOST
 

@@ -12,6 +12,7 @@ import pytest
 from hatch_custom_index import archive
 from hatch_custom_index.artifacts import (
     Artifact,
+    Found,
     find_artifacts,
     find_attestations,
     metadata_form_fields,
@@ -49,13 +50,38 @@ def hand_sdist(directory: Path, metadata: str, name: str = SDIST, top: str = "de
 # --- find_artifacts -------------------------------------------------------------------------------------------------
 
 
-def test_find_in_a_directory_recursively(tmp_path: Path) -> None:
+def test_find_in_a_directory_its_own_files_only(tmp_path: Path) -> None:
+    """`dist/deps/*.whl` (a build's or `pip download`'s) are not this project's release: Hatch, twine and uv publish
+    a directory's own files too."""
     dist = tmp_path / "dist"
-    (dist / "sub").mkdir(parents=True)
-    for name in (SDIST, WHEEL, "sub/other-1.0.zip", "README.txt", f"{WHEEL}.publish.attestation", "x.whl.bak"):
+    (dist / "deps").mkdir(parents=True)
+    (dist / ".cache").mkdir()
+    for name in (SDIST, WHEEL, "deps/other-1.0-py3-none-any.whl", "README.txt", f"{WHEEL}.publish.attestation"):
         (dist / name).write_bytes(b"x")
-    found = find_artifacts([str(dist)], tmp_path)
-    assert found == [dist / WHEEL, dist / SDIST, dist / "sub" / "other-1.0.zip"]
+    found = Found()
+    assert find_artifacts([str(dist)], tmp_path, found) == [dist / WHEEL, dist / SDIST]
+    assert found == Found(passed_over=[dist / "README.txt"], not_looked_into=[dist / "deps"])
+
+
+def test_find_a_file_below_when_given_by_path_or_glob(tmp_path: Path) -> None:
+    deps = tmp_path / "dist" / "deps"
+    deps.mkdir(parents=True)
+    wheel, other = deps / WHEEL, deps / "other-1.0-py3-none-any.whl"
+    for path in (wheel, other, deps / "notes.txt"):
+        path.write_bytes(b"x")
+    assert find_artifacts([f"dist/deps/{WHEEL}"], tmp_path) == [wheel]
+    assert find_artifacts(["dist/deps/*.whl"], tmp_path) == [wheel, other]  # quoted: no shell expanded it
+
+
+@pytest.mark.parametrize("given", ["dist/x.whl", "dist"])
+def test_find_a_fifo_is_not_a_regular_file(tmp_path: Path, given: str) -> None:
+    (tmp_path / "dist").mkdir()
+    os.mkfifo(tmp_path / "dist" / "x.whl")
+    with pytest.raises(PublishError) as caught:
+        find_artifacts([given], tmp_path)
+    assert str(caught.value) == (
+        f"{tmp_path / 'dist' / 'x.whl'} is not a regular file (a FIFO): give the wheel or source distribution itself"
+    )
 
 
 def test_find_relative_paths_against_root(tmp_path: Path) -> None:
@@ -95,9 +121,9 @@ def test_find_nonexistent_path(tmp_path: Path) -> None:
 def test_find_passes_over_other_files_and_names_them(tmp_path: Path, name: str) -> None:
     (tmp_path / WHEEL).write_bytes(b"x")
     (tmp_path / name).write_bytes(b"x")
-    passed_over: list[Path] = []
-    assert find_artifacts([WHEEL, name], tmp_path, passed_over) == [tmp_path / WHEEL]
-    assert passed_over == [tmp_path / name]
+    found = Found()
+    assert find_artifacts([WHEEL, name], tmp_path, found) == [tmp_path / WHEEL]
+    assert found.passed_over == [tmp_path / name]
 
 
 def test_find_passes_over_attestations_and_hidden_files_silently(tmp_path: Path) -> None:
@@ -105,9 +131,9 @@ def test_find_passes_over_attestations_and_hidden_files_silently(tmp_path: Path)
     dist.mkdir()
     for name in (WHEEL, f"{WHEEL}.publish.attestation", ".gitignore", "notes.txt"):
         (dist / name).write_bytes(b"x")
-    passed_over: list[Path] = []
-    assert find_artifacts([], tmp_path, passed_over) == [dist / WHEEL]
-    assert passed_over == [dist / "notes.txt"]
+    found = Found()
+    assert find_artifacts([], tmp_path, found) == [dist / WHEEL]
+    assert found.passed_over == [dist / "notes.txt"]
 
 
 def test_attestations_of_an_artifact_are_its_name_a_kind_and_attestation(tmp_path: Path) -> None:
@@ -154,23 +180,13 @@ def test_find_empty_directory_names_it(tmp_path: Path) -> None:
     assert str(caught.value) == "No wheels or source distributions found in empty"
 
 
-def test_find_symlink_loop_does_not_hang(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
-    (dist / "inner").mkdir(parents=True)
-    (dist / WHEEL).write_bytes(b"x")
-    (dist / "inner" / SDIST).write_bytes(b"x")
-    os.symlink(dist, dist / "inner" / "loop")
-    os.symlink(dist / "inner", dist / "inner" / "self")
-    assert find_artifacts(["dist"], tmp_path) == [dist / WHEEL, dist / "inner" / SDIST]
-
-
-def test_find_follows_symlinked_directory(tmp_path: Path) -> None:
+def test_find_follows_a_symlinked_file(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / WHEEL).write_bytes(b"x")
     (tmp_path / "dist").mkdir()
-    os.symlink(elsewhere, tmp_path / "dist" / "linked")
-    assert find_artifacts([], tmp_path) == [tmp_path / "dist" / "linked" / WHEEL]
+    os.symlink(elsewhere / WHEEL, tmp_path / "dist" / WHEEL)
+    assert find_artifacts([], tmp_path) == [tmp_path / "dist" / WHEEL]
 
 
 # --- read_artifact --------------------------------------------------------------------------------------------------

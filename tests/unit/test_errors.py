@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 
-from hatch_custom_index.errors import REDACTED, Secret, printable, redact_url, scrub
+from hatch_custom_index.errors import REDACTED, Secret, redact_url, scrub
+from hatch_custom_index.text import continued, printable, printable_line
 
 TOKEN = "pypi-AgEIcHlwaS5vcmcCJGE4ZjY1MzI5LTAxMjM"
 
@@ -84,3 +85,16 @@ def test_control_characters_are_made_visible() -> None:
     assert printable("ok\x1b[2K\r\x1b]52;c;ZXZpbA==\x07 done\nnext\tcol\u202e") == (
         "ok\\x1b[2K\\r\\x1b]52;c;ZXZpbA==\\x07 done\nnext\tcol\\u202e"
     )
+
+
+def test_line_breaks_other_than_newline_are_made_visible() -> None:
+    assert printable("a\u2028b\u2029c\x85d\re") == "a\\u2028b\\u2029c\\x85d\\re"
+
+
+def test_a_line_of_ours_keeps_no_line_break_of_a_foreign_text() -> None:
+    assert printable_line("dist/evil\n.whl\t\x1b[31m") == "dist/evil\\n.whl\\t\\x1b[31m"
+
+
+def test_a_foreign_message_s_next_lines_are_indented_under_ours() -> None:
+    forged = "nope\ndist/evil.whl ... success\u2028Uploading done"
+    assert continued(forged) == "nope\n    dist/evil.whl ... success\\u2028Uploading done"

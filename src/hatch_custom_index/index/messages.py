@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 
 import httpx2
 
-from hatch_custom_index.errors import printable, redact_url
+from hatch_custom_index.errors import redact_url
 from hatch_custom_index.html_pages import visible_text
+from hatch_custom_index.text import continued
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,7 +31,7 @@ def describe(response: httpx2.Response, redact: Callable[[str], str]) -> str:
 def network_failure(url: str, error: Exception, redact: Callable[[str], str], proxy: str | None = None) -> str:
     """`could not reach URL [through the proxy P]: why`, with where to give a CA bundle when the certificate was not
     trusted; a failing proxy is named as what failed."""
-    reason = printable(redact(str(error) or type(error).__name__))
+    reason = continued(redact(str(error) or type(error).__name__))
     route = f" through the proxy {proxy} (from the environment: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY)" if proxy else ""
     message = f"could not reach {redact_url(url)}{route}: {reason}"
     if "CERTIFICATE_VERIFY_FAILED" in reason or "certificate verify failed" in reason.lower():
@@ -66,7 +67,7 @@ def extract_message(response: httpx2.Response, redact: Callable[[str], str] = la
     if reason and reason not in message and not _is_standard_reason(response.status_code, reason):
         message = f"{reason}. {message}".strip(". ") if message else reason
     # Secrets out of a bounded prefix (a secret's longest form is far shorter than the margin), then the cut.
-    message = printable(redact(message[: MAX_MESSAGE_CHARS + REDACTION_MARGIN]))
+    message = continued(redact(message[: MAX_MESSAGE_CHARS + REDACTION_MARGIN]))
     if len(message) > MAX_MESSAGE_CHARS:
         message = message[:MAX_MESSAGE_CHARS].rstrip() + " …"
     return message
