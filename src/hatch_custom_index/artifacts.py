@@ -24,7 +24,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from hatch_custom_index.archive import Contents, read_contents
-from hatch_custom_index.attestations import find_attestations, load_attestations
+from hatch_custom_index.attestations import Listing, load_attestations
 from hatch_custom_index.digests import SHA256, file_sha256
 from hatch_custom_index.errors import ArtifactError, PublishError
 from hatch_custom_index.multipart import identity
@@ -338,11 +338,12 @@ def read_batch(
     artifacts: list[Artifact] = []
     problems: list[str] = []
     pypi_refusals = False
+    listing = Listing()  # each directory listed once, however many files it holds
     for path in paths:
         try:
             artifact = read_artifact(path)
-            if attestations and find_attestations(path):
-                artifact.attestations = load_attestations(path, artifact.sha256)
+            if attestations and (found := listing.attestations(path)):
+                artifact.attestations = load_attestations(path, artifact.sha256, found)
         except PublishError as e:
             problems.append(str(e))
             continue

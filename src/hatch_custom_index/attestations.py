@@ -17,26 +17,54 @@ from hatch_custom_index.errors import ArtifactError
 
 MAX_ATTESTATION_BYTES = 1024 * 1024
 IN_TOTO_STATEMENT = "https://in-toto.io/Statement/v1"
+SUFFIX = ".attestation"
 
 
-def find_attestations(artifact: Path) -> list[Path]:
-    """The attestation files of an artifact: `<artifact file name>.<kind>.attestation` in its directory."""
-    prefix, suffix = f"{artifact.name}.", ".attestation"
-    with os.scandir(artifact.parent) as entries:
-        return sorted(
-            Path(entry.path)
-            for entry in entries
-            if entry.name.startswith(prefix) and entry.name.endswith(suffix)
-            and len(entry.name) >= len(prefix) + len(suffix) and entry.is_file()
-        )  # fmt: skip
+def find_attestations(artifact: Path, listing: Listing | None = None) -> list[Path]:
+    """The attestation files of an artifact: `<artifact file name>.<kind>.attestation` in its directory, looked up in
+    `listing` when given (one listing serves every artifact of the directory), else in a fresh one."""
+    listing = listing if listing is not None else Listing()
+    return listing.attestations(artifact)
 
 
-def load_attestations(artifact: Path, sha256: str) -> list[dict[str, Any]]:
-    """Each attestation parsed and checked: PEP 740's shape, one per predicate type, a subject naming this artifact
-    with its sha256. A problem is a PublishError naming the attestation file."""
+class Listing:
+    """Each directory's attestation files, listed once: `attestations(artifact)` looks them up by the artifact's
+    name, so a batch of N files in one directory costs one scan, not N."""
+
+    def __init__(self) -> None:
+        self._by_directory: dict[Path, dict[str, list[Path]]] = {}
+
+    def attestations(self, artifact: Path) -> list[Path]:
+        by_artifact = self._by_directory.get(artifact.parent)
+        if by_artifact is None:
+            by_artifact = self._by_directory[artifact.parent] = _scan(artifact.parent)
+        return sorted(by_artifact.get(artifact.name, ()))
+
+
+def _scan(directory: Path) -> dict[str, list[Path]]:
+    """The directory's attestation files by the file name they may attest: every `<name>.<kind>.attestation` is
+    filed under each `<name>` it can be read as (a name may itself hold dots), so look-ups are exact."""
+    by_artifact: dict[str, list[Path]] = {}
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.name.endswith(SUFFIX) and entry.is_file():
+                for name in _attested_names(entry.name):
+                    by_artifact.setdefault(name, []).append(Path(entry.path))
+    return by_artifact
+
+
+def _attested_names(filename: str) -> list[str]:
+    """The names `filename` (`<name>.<kind>.attestation`) can attest: each prefix before a dot that leaves a kind."""
+    stem = filename[: -len(SUFFIX)]
+    return [stem[:dot] for dot in range(len(stem)) if stem[dot] == "." and dot > 0]
+
+
+def load_attestations(artifact: Path, sha256: str, found: list[Path] | None = None) -> list[dict[str, Any]]:
+    """Each attestation (`found`, else `find_attestations`) parsed and checked: PEP 740's shape, one per predicate
+    type, a subject naming this artifact with its sha256. A problem is a PublishError naming the attestation file."""
     loaded: list[dict[str, Any]] = []
     kinds: dict[str, Path] = {}
-    for path in find_attestations(artifact):
+    for path in find_attestations(artifact) if found is None else found:
         attestation, predicate_type = _check(path, artifact.name, sha256)
         if predicate_type in kinds:
             message = f"{path}: a second attestation of kind {predicate_type} for {artifact.name} (also {kinds[predicate_type].name}); keep one"

@@ -14,7 +14,6 @@ from hatch_custom_index.artifacts import (
     Artifact,
     Found,
     find_artifacts,
-    find_attestations,
     metadata_form_fields,
     parse_metadata,
     plan_order,
@@ -23,6 +22,7 @@ from hatch_custom_index.artifacts import (
     read_by_warehouse,
     subject_of,
 )
+from hatch_custom_index.attestations import Listing, find_attestations
 from hatch_custom_index.errors import PublishError
 from tests.unit.builders import build, metadata_text, write_sdist, write_wheel
 
@@ -155,6 +155,31 @@ def test_attestations_of_an_artifact_are_its_name_a_kind_and_attestation(tmp_pat
         tmp_path / f"{WHEEL}.publish.attestation",
     ]
     assert find_attestations(tmp_path / odd) == [tmp_path / f"{odd}.publish.attestation"]
+    listing = Listing()  # one listing answers for every file of the directory, by the same rules
+    for name in (WHEEL, odd, SDIST, "odd1_pkg-1.0-py3-none-any.whl", "demo_pkg-1.2.0-py3-none-any", "other.whl"):
+        assert listing.attestations(tmp_path / name) == find_attestations(tmp_path / name)
+
+
+def test_a_batch_lists_its_directory_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wheels = [
+        hand_wheel(
+            tmp_path,
+            metadata_text(version=f"1.2.{i}"),
+            f"demo_pkg-1.2.{i}-py3-none-any.whl",
+            f"demo_pkg-1.2.{i}.dist-info",
+        )
+        for i in range(20)
+    ]
+    scanned: list[object] = []
+    real_scandir = os.scandir
+
+    def counting_scandir(path: Path) -> object:
+        scanned.append(path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", counting_scandir)
+    assert len(read_batch(wheels)) == 20
+    assert scanned == [tmp_path]
 
 
 def test_find_only_other_files_is_nothing_found(tmp_path: Path) -> None:
