@@ -537,6 +537,20 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "escapes":  # a hostile answer: cursor moves, a forged line, a clipboard write (OSC 52)
             message = "nope\x1b[2K\r\x1b[32mdist/evil.whl ... success\x1b[0m\x1b]52;c;ZXZpbA==\x07"
             self._send(400, json.dumps({"message": message}).encode(), "application/json")
+        elif fault.kind == "echo-escaped":  # the password echoed JSON-escaped and as HTML entities, in the raw body
+            _, _, password = (
+                base64.b64decode(self.headers.get("Authorization", " ").split(" ", 1)[1]).decode().partition(":")
+            )
+            escaped = "".join(f"\\u{ord(char):04x}" for char in password)
+            entities = "".join(f"&#{ord(char)};" for char in password)
+            hexadecimal = "".join(f"&#x{ord(char):X};" for char in password)
+            body = f'{{"message": "Rejected {escaped}", "detail": "{entities} {hexadecimal}"}}'
+            self._send(400, body.encode(), "application/json")
+        elif fault.kind == "echo-proxy":  # a proxy that repeats what it was sent, its own credentials included
+            sent = self.headers.get("Proxy-Authorization", "")
+            decoded = base64.b64decode(sent.split(" ", 1)[1]).decode() if " " in sent else ""
+            body = json.dumps({"message": f"Proxy saw Proxy-Authorization: {sent} ({decoded})"})
+            self._send(400, body.encode(), "application/json")
         elif fault.kind == "forged-lines":  # a message whose line breaks would start lines that look like ours
             message = "Bad upload\ndist/evil.whl ... success\u2028Uploading done\u2029::warning::forged\r\x85end"
             self._send(400, json.dumps({"message": message}).encode(), "application/json")

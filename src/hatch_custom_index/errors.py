@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import functools
+import html.entities
 import re
 import threading
-from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 REDACTED = "********"
 
@@ -96,20 +98,46 @@ def redact_url(url: str) -> str:
 
 
 def scrub(text: str, secrets: tuple[Secret | str | None, ...] = ()) -> str:
-    """Remove the given secrets in every form they travel in (as they are, URL-encoded, and inside base64 such as an
-    HTTP Basic header's `user:password`), and anything shaped like a PyPI token, from `text`. Scrub before cutting a
-    text short: a secret that a cut would split is then already gone."""
+    """Remove the given secrets in every form they travel in (as they are, URL-encoded, JSON `\\u`-escaped,
+    HTML-entity-escaped, each character in any of these forms, and inside base64 such as an HTTP Basic header's
+    `user:password`), the `user:password@` of any URL, and anything shaped like a PyPI token, from `text`. Scrub
+    before cutting a text short: a secret that a cut would split is then already gone."""
     values = [value for value in (s.reveal() if isinstance(s, Secret) else s for s in secrets) if value]
     if values:
         encoded = [value.encode() for value in values]
         text = _BASE64_RUN.sub(lambda run: REDACTED if _holds(run.group(), encoded) else run.group(), text)
-        for value in values:
-            for form in sorted({value, quote(value, safe=""), quote_plus(value)}, key=len, reverse=True):
-                text = text.replace(form, REDACTED)
+        for value in sorted(values, key=len, reverse=True):
+            text = _forms_of(value).sub(REDACTED, text)
+    text = _URL_USERINFO.sub(r"\1", text)
     return _PYPI_TOKEN.sub(REDACTED, text)
 
 
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+_URL_USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\s]+@")
+
+
+@functools.lru_cache(maxsize=64)
+def _forms_of(secret: str) -> re.Pattern[str]:
+    """A pattern matching `secret` with each character in any form it may travel in."""
+    return re.compile("".join(f"(?:{'|'.join(_char_forms(char))})" for char in secret))
+
+
+def _char_forms(char: str) -> list[str]:
+    """A character as itself, percent-encoded (`+` for a space, as forms encode it), JSON-escaped (`\\u0073`, and
+    `\\"`-style), and as an HTML entity (decimal, hexadecimal, named); hex digits in any case."""
+    code = ord(char)
+    forms = [re.escape(char), "%" + "%".join(f"(?i:{byte:02x})" for byte in char.encode())]
+    if code <= 0xFFFF:  # noqa: PLR2004 -- beyond it JSON writes a surrogate pair
+        forms.append(rf"\\u(?i:{code:04x})")
+    forms += [rf"&#0*{code};", rf"&#[xX]0*(?i:{code:x});"]
+    if char in '"\\/':
+        forms.append(r"\\" + re.escape(char))
+    if char == " ":
+        forms.append(r"\+")
+    name = html.entities.codepoint2name.get(code)
+    if name:
+        forms.append(f"&{name};")
+    return forms
 
 
 def _holds(run: str, secrets: list[bytes]) -> bool:

@@ -62,7 +62,7 @@ from hatch_custom_index.settings import (
     report_option,
 )
 from hatch_custom_index.text import printable_line
-from hatch_custom_index.transport import require_safe_transport
+from hatch_custom_index.transport import proxy_secrets, require_safe_transport
 from hatch_custom_index.trusted import TrustedPublishing
 from hatch_custom_index.uploads import Uploader, UploadInterrupted
 from hatch_custom_index.urls import devpi_simple_upload_url, upload_url_for_simple
@@ -87,6 +87,8 @@ class CustomIndexPublisher(PublisherInterface):
         self._report = JsonReport(Path(self.root, given) if given else None)
         self._output_lock = threading.Lock()  # Hatch's console is shared with the upload threads
         self._redact = Redactor()
+        for secret in proxy_secrets(os.environ):  # a proxy's password is a secret of the run too
+            self._redact.add(secret)
         with _terminated_like_interrupted():
             try:
                 self._publish(artifacts, options)

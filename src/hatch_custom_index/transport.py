@@ -7,13 +7,15 @@ import ipaddress
 import ssl
 import urllib.request
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx2
 
-from hatch_custom_index.errors import ConfigurationError, reason, redact_url
+from hatch_custom_index.errors import ConfigurationError, Secret, reason, redact_url
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from hatch_custom_index.repositories import Repository
 
 
@@ -57,6 +59,22 @@ def proxy_for(url: str) -> str | None:
         return None
     proxy = proxies.get(parts.scheme) or proxies.get("all")
     return redact_url(proxy if "://" in proxy else f"http://{proxy}") if proxy else None
+
+
+PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy")
+
+
+def proxy_secrets(environ: Mapping[str, str]) -> list[Secret]:
+    """The passwords in the proxies' URLs the environment gives (`http://user:password@proxy:3128`): secrets of the
+    run like the index's, kept out of everything shown."""
+    found = []
+    for variable in PROXY_VARIABLES:
+        value = environ.get(variable, "")
+        userinfo = value.split("://", 1)[-1].rpartition("@")[0]
+        password = unquote(userinfo.partition(":")[2])
+        if password:
+            found.append(Secret(password))
+    return found
 
 
 def uses_tls(repository: Repository) -> bool:

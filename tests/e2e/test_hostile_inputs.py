@@ -102,7 +102,9 @@ def test_an_index_message_cannot_forge_lines_of_ours(sandbox, warehouse):
 
     assert result.returncode == 1
     assert "400 Bad Request: Bad upload\n    dist/evil.whl ... success\\u2028Uploading done\\u2029" in result.output
-    assert not [line for line in result.output.splitlines() if line.startswith(("dist/evil.whl", "::", "Uploading done"))]
+    assert not [
+        line for line in result.output.splitlines() if line.startswith(("dist/evil.whl", "::", "Uploading done"))
+    ]
     assert "\r" not in result.output
     assert "\x85" not in result.output
     assert WAREHOUSE_TOKEN not in result.output

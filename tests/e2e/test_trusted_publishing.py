@@ -210,7 +210,9 @@ def test_an_index_naming_a_public_index_s_audience_gets_no_identity_token(sandbo
     assert REQUEST_TOKEN not in result.output
 
 
-@pytest.mark.parametrize("minted", ["pypi-abc\n::warning::forged by the token service", "pypi-abc def", "pypi-\x1b[2Kx"])
+@pytest.mark.parametrize(
+    "minted", ["pypi-abc\n::warning::forged by the token service", "pypi-abc def", "pypi-\x1b[2Kx"]
+)
 def test_a_minted_token_that_could_forge_a_log_line_is_refused_unseen(sandbox, index, github, minted):
     index.state.trusted_publisher.minted_as = minted
     configure(sandbox, index)

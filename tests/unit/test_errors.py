@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
 from hatch_custom_index.errors import REDACTED, Secret, redact_url, scrub
 from hatch_custom_index.text import continued, printable, printable_line
 
@@ -98,3 +100,21 @@ def test_a_line_of_ours_keeps_no_line_break_of_a_foreign_text() -> None:
 def test_a_foreign_message_s_next_lines_are_indented_under_ours() -> None:
     forged = "nope\ndist/evil.whl ... success\u2028Uploading done"
     assert continued(forged) == "nope\n    dist/evil.whl ... success\\u2028Uploading done"
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "s3cr%40t+p%C3%A4ss",  # percent-encoded, `+` for the space
+        "\\u0073\\u0033cr@t p\\u00e4ss",  # JSON-escaped, some characters only
+        "&#115;&#51;&#x63;&#X72;&#64;t&#32;p&auml;ss",  # HTML entities: decimal, hexadecimal, named
+        "s3cr&#x40;t p&#228;ss",
+    ],
+)
+def test_a_secret_is_scrubbed_escaped_as_json_and_html_and_mixed(form: str) -> None:
+    assert scrub(f"<{form}>", ("s3cr@t päss",)) == f"<{REDACTED}>"
+
+
+def test_the_userinfo_of_any_url_is_scrubbed() -> None:
+    text = "via http://proxy-user:pw@proxy:3128 to https://token@host/x?mail=a@b and git@host:x"
+    assert scrub(text) == "via http://proxy:3128 to https://host/x?mail=a@b and git@host:x"

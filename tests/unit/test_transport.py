@@ -9,7 +9,7 @@ import pytest
 from hatch_custom_index.errors import ConfigurationError
 from hatch_custom_index.repositories import Repository, select_repository
 from hatch_custom_index.settings import HATCH, PROJECT, parse_cli, parse_config, parse_env
-from hatch_custom_index.transport import require_safe_transport, ssl_context
+from hatch_custom_index.transport import proxy_secrets, require_safe_transport, ssl_context
 
 
 def repository(**cli: str) -> Repository:
@@ -55,3 +55,13 @@ def test_credentials_never_cross_a_network_in_plain_http() -> None:
         require_safe_transport(repository(repo="http://pkgs.example/upload/"))
     require_safe_transport(repository(repo="http://pkgs.example/upload/", **{"allow-insecure-http": "true"}))
     require_safe_transport(repository(repo="http://localhost:8080/"))
+
+
+def test_the_passwords_of_the_environment_s_proxies_are_secrets() -> None:
+    environ = {
+        "HTTPS_PROXY": "http://user:p%40ss@proxy:3128",
+        "http_proxy": "proxy-user:second@proxy:8080",
+        "ALL_PROXY": "http://proxy:3128",
+        "NO_PROXY": "user:not-a-proxy@x",
+    }
+    assert [secret.reveal() for secret in proxy_secrets(environ)] == ["p@ss", "second"]

@@ -58,7 +58,7 @@ def test_an_identity_token_never_goes_over_plain_http_to_another_machine() -> No
         ("pypi.corp.example", "corp-index", False),
     ],
 )
-def test_a_public_index_s_audience_is_asked_for_only_on_its_own_host(host: str, served: str, relayed: bool) -> None:
+def test_a_public_index_s_audience_is_asked_for_only_on_its_own_host(host: str, served: str, relayed: bool) -> None:  # noqa: FBT001
     assert (relayed_audience(host, served) is not None) is relayed
 
 
@@ -74,5 +74,5 @@ def test_a_public_index_s_audience_is_asked_for_only_on_its_own_host(host: str, 
         ("pypi-\x1b[2K", False),
     ],
 )
-def test_only_a_printable_ascii_token_without_whitespace_is_plain(token: str, plain: bool) -> None:
+def test_only_a_printable_ascii_token_without_whitespace_is_plain(token: str, plain: bool) -> None:  # noqa: FBT001
     assert is_plain_token(token) is plain

@@ -13,6 +13,7 @@ import httpx2
 from hatch_custom_index.__about__ import __version__
 from hatch_custom_index.errors import (
     ArtifactError,
+    ConfigurationError,
     DifferentFileError,
     IndexRefusedError,
     IndexUnreachableError,
@@ -104,12 +105,20 @@ class IndexClient:
         self.debug = debug
         self.verbosity = verbosity
         # Built now: a CA bundle or client certificate that cannot be used is an error before any request.
-        self.client = httpx2.Client(
-            headers={"User-Agent": f"hatch-custom-index/{__version__} httpx2/{httpx2.__version__}"},
-            timeout=self.timeout,
-            verify=ssl_context(repository),
-            follow_redirects=False,
-        )
+        verify = ssl_context(repository)
+        try:
+            self.client = httpx2.Client(
+                headers={"User-Agent": f"hatch-custom-index/{__version__} httpx2/{httpx2.__version__}"},
+                timeout=self.timeout,
+                verify=verify,
+                follow_redirects=False,
+            )
+        except (ValueError, ImportError, httpx2.InvalidURL) as e:  # the environment's proxies, read by httpx2 here
+            message = (
+                f"a proxy that the environment names cannot be used ({redact(str(e))}): check HTTPS_PROXY, HTTP_PROXY "
+                "and ALL_PROXY (http://[user:password@]host:port)"
+            )
+            raise ConfigurationError(message) from None
         self.bounded = install(self.client)  # a whole-request deadline beside the per-read timeouts
         self._roots: dict[str, bool] = {}  # simple API root -> whether it answers as one
 
