@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from hatch_custom_index.errors import ConfigurationError, Secret
+from hatch_custom_index.text import printable_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -272,7 +273,14 @@ def _choice(option: Option, raw: Any, where: str) -> Enum:
 
 
 def check_url(url: str, where: str) -> None:
-    """An index URL must be absolute http(s) and carry no credentials."""
+    """An index URL must be absolute http(s), in printable characters without spaces, and carry no credentials."""
+    if any(char.isspace() or not char.isprintable() for char in url):
+        message = (
+            f"{where} holds a control character or a space "
+            f"({printable_line(url) if '@' not in url else 'a URL with credentials'}): an index URL has none; check for "
+            "a line break pasted with it"
+        )
+        raise ConfigurationError(message)
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises ValueError on a bad port

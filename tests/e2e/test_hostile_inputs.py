@@ -108,3 +108,24 @@ def test_an_index_message_cannot_forge_lines_of_ours(sandbox, warehouse):
     assert "\r" not in result.output
     assert "\x85" not in result.output
     assert WAREHOUSE_TOKEN not in result.output
+
+
+@pytest.mark.parametrize("where", ["option", "repos table"])
+def test_a_line_break_in_a_configured_url_is_a_configuration_error_naming_the_key(sandbox, pypiserver, where):
+    project = sandbox.project()
+    project.build(("wheel",))
+    broken = pypiserver.url + "\r\nX-Injected: 1"  # a header smuggled into the request line
+    if where == "option":
+        args = ("-o", f"repo={broken}")
+    else:
+        sandbox.write_config(f'[publish.custom-index.repos.local]\nurl = "{pypiserver.url}\\r\\nX-Injected: 1"\n')
+        args = ("-r", "local")
+
+    result = project.publish(*args, *ALICE)
+
+    assert result.returncode == 1
+    assert "holds a control character or a space" in result.output
+    assert f"{pypiserver.url}\\r\\nX-Injected: 1" in result.output
+    assert ("option `-o repo`" if where == "option" else "publish.custom-index.repos.local") in result.output
+    assert "This is a bug" not in result.output
+    assert held(pypiserver, project) == set()
