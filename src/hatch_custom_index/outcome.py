@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hatch_custom_index.model import Outcome, Status
+from hatch_custom_index.text import printable_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -128,8 +129,9 @@ def count(number: int, noun: str) -> str:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """The path relative to the project when it is inside it."""
+    """The path relative to the project when it is inside it, as part of one printed line (a file name's escape
+    sequences and line breaks shown escaped)."""
     try:
-        return str(path.relative_to(root))
+        return printable_line(str(path.relative_to(root)))
     except ValueError:
-        return str(path)
+        return printable_line(str(path))

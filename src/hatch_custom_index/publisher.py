@@ -61,7 +61,7 @@ from hatch_custom_index.settings import (
     parse_hatch_index_config,
     report_option,
 )
-from hatch_custom_index.text import printable_line
+from hatch_custom_index.text import printable, printable_line
 from hatch_custom_index.transport import proxy_secrets, require_safe_transport
 from hatch_custom_index.trusted import TrustedPublishing
 from hatch_custom_index.uploads import Uploader, UploadInterrupted
@@ -121,6 +121,7 @@ class CustomIndexPublisher(PublisherInterface):
 
     def _abort(self, message: str, code: int) -> None:
         """Stop with `message`; the JSON report says why (so a stale one is never taken for this run's)."""
+        message = printable(message)  # what it quotes (a file's name, an index's words) cannot forge a line of ours
         problem = self._report.write(error=message)
         if problem:
             self.app.display_warning(f"Warning: {problem}")

@@ -129,3 +129,18 @@ def test_a_line_break_in_a_configured_url_is_a_configuration_error_naming_the_ke
     assert ("option `-o repo`" if where == "option" else "publish.custom-index.repos.local") in result.output
     assert "This is a bug" not in result.output
     assert held(pypiserver, project) == set()
+
+
+def test_a_publishable_name_with_escapes_is_refused_and_shown_escaped(sandbox, pypiserver):
+    project = sandbox.project()
+    _, wheel = project.build()
+    hostile = project.dist / "evil\x1b[2K\u2028-1.0-py3-none-any.whl"
+    wheel.rename(hostile)
+
+    result = project.publish("-r", pypiserver.url, *ALICE)
+
+    assert result.returncode == 1
+    assert "evil\\x1b[2K\\u2028-1.0-py3-none-any.whl" in result.output
+    assert "\x1b" not in result.output
+    assert "\u2028" not in result.output
+    assert held(pypiserver, project) == set()
