@@ -241,7 +241,7 @@ def convert(option: Option, raw: Any, where: str) -> Any:
         return float(number)
     if option.kind is Kind.COUNT:
         count: Any = raw
-        if isinstance(raw, str) and raw.strip().isdigit():
+        if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():  # not "²", a digit to Python
             count = int(raw)
         if isinstance(count, bool) or not isinstance(count, int) or count < option.minimum:
             message = f"{where} must be a whole number, {option.minimum} or more, not {_describe(raw)}"
