@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import httpx2
@@ -86,6 +87,71 @@ def test_pep503_html_page_with_pep691_html_content_type() -> None:
 
 def test_empty_html_page() -> None:
     assert parse_simple_page(response(200, "text/html", "<html><body></body></html>")) == {}
+
+
+def test_pep503_links_as_a_browser_reads_them() -> None:
+    html = f"""<html><body>
+<!-- <a href="commented-1.0.tar.gz">hidden</a> -->
+<script>var a = '<a href="scripted-1.0.tar.gz">';</script><STYLE>a[href="styled-1.0.tar.gz"] {{}}</STYLE>
+<A HREF='upper-1.0.tar.gz#sha256={SHA_A.upper()}'>upper</A>
+<a data-href="not-this.tar.gz" title='a > b' href=bare-1.0.tar.gz#sha256={SHA_B}>bare</a>
+<a href="first-1.0.tar.gz" href="second-1.0.tar.gz">two</a>
+<a href="/p/amp-1.0.tar.gz?x=1&amp;y=2#sha256={SHA_A}">entity</a>
+<a href="https://files.example">a host, no file</a> <a href="//cdn.example/p/cdn-1.0.tar.gz">cdn</a>
+<abbr href="abbr-1.0.tar.gz">not a link</abbr> <a href="">empty</a> <a>none</a>
+</body></html>"""
+    assert parse_simple_page(response(200, "text/html", html)) == {
+        "upper-1.0.tar.gz": SHA_A,
+        "bare-1.0.tar.gz": SHA_B,
+        "first-1.0.tar.gz": None,
+        "amp-1.0.tar.gz": SHA_A,
+        "cdn-1.0.tar.gz": None,
+    }
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "latin-1", "utf-16"])
+def test_pep503_page_in_its_charset(charset: str) -> None:
+    html = f'<html><body><a href="d%C3%A9mo-1.0.tar.gz">x</a><a href="caf\u00e9-1.0.tar.gz#sha256={SHA_A}">é</a>'
+    page = response(200, f"text/html; charset={charset}", html.encode(charset))
+    assert parse_simple_page(page) == {"démo-1.0.tar.gz": None, "café-1.0.tar.gz": SHA_A}
+
+
+HOSTILE_HTML = {  # shapes that made a parser scan the page again and again; each is read in one pass now
+    "nested tags": b"<div>",
+    "tags never closed": b"<a ",
+    "quotes never closed": b'<a "',
+    "comments never closed": b"<!--",
+    "scripts never closed": b"<script>",
+    "attributes": b"x=y ",
+    "links": b'<a href="demo-1.0.tar.gz">x</a>',
+}
+
+
+@pytest.mark.parametrize("unit", list(HOSTILE_HTML.values()), ids=list(HOSTILE_HTML))
+def test_hostile_html_pages_are_read_in_linear_time(unit: bytes) -> None:
+    """100,000 repeats: a few hundredths of a second in one pass, minutes if each repeat rescanned the page."""
+    started = time.perf_counter()
+    parse_simple_page(response(200, "text/html", b"<a " + unit * 100_000))
+    assert time.perf_counter() - started < 2
+
+
+def test_json_nesting_at_the_limit_is_read_and_beyond_it_refused() -> None:
+    def nested(depth: int) -> str:
+        return '{"files": [], "x": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+    assert parse_simple_page(response(200, "application/vnd.pypi.simple.v1+json", nested(32))) == {}
+    with pytest.raises(ValueError, match="nested deeper than 32 levels"):
+        parse_simple_page(response(200, "application/vnd.pypi.simple.v1+json", nested(33)))
+
+
+def test_large_json_page_is_read_in_one_pass() -> None:
+    files = [{"filename": f"demo-1.0.{i}.tar.gz", "url": "x", "hashes": {"sha256": SHA_A}} for i in range(100_000)]
+    body = json.dumps({"meta": {"api-version": "1.1"}, "name": "demo", "files": files})
+    started = time.perf_counter()
+    page = parse_simple_page(response(200, "application/vnd.pypi.simple.v1+json", body))
+    assert time.perf_counter() - started < 2
+    assert len(page) == 100_000
+    assert page["demo-1.0.99999.tar.gz"] == SHA_A
 
 
 # --- extract_message ------------------------------------------------------------------------------------------------
