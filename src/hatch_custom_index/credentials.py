@@ -10,17 +10,19 @@ prompt (hidden). Where `__token__` is refused (those registries, Cloudsmith), th
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from hatch_custom_index.errors import NoCredentialsError, Redactor, Secret, TrustedPublishingError
 from hatch_custom_index.model import Credentials
-from hatch_custom_index.settings import TrustedPublishingMode
+from hatch_custom_index.settings import OPTIONS, TrustedPublishingMode
+from hatch_custom_index.suggest import look_alike_variables
 from hatch_custom_index.trusted import MintedToken, NotMinted
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from hatch_custom_index.cache import UserCache
     from hatch_custom_index.cloud import CloudCredentials, CloudIndex
@@ -73,6 +75,7 @@ class CredentialChain:
         cloud: CloudCredentials | None = None,
         redact: Redactor | None = None,
         default_username: str = DEFAULT_USERNAME,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         self.repository = repository
         self.pypirc = pypirc
@@ -83,6 +86,7 @@ class CredentialChain:
         self.cloud = cloud
         self.redact = redact
         self.default_username = default_username
+        self.environ = os.environ if environ is None else environ
         self.minted: MintedToken | None = None  # a token this run obtained: renewed before it lapses
         self._lock = threading.RLock()
         name = None if repository.from_project else repository.name
@@ -223,9 +227,11 @@ class CredentialChain:
         places.append("keyring" if self.keyring is not None else "keyring (off: option `keyring` is false)")
         if why_not_trusted:
             places.append(why_not_trusted)
+        read = [option.env for option in OPTIONS.values() if option.env]
+        hints = "".join(f"\n{line}" for line in look_alike_variables(self.environ, read))
         return (
             f"No password or token for {self.repository.display_name}; looked in: {', '.join(places)}. "
-            "Prompting is off (`--no-prompt`, or no terminal)"
+            "Prompting is off (`--no-prompt`, or no terminal)" + hints
         )
 
     def preview(

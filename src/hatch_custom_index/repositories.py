@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from hatch_custom_index.errors import ConfigurationError, redact_url
 from hatch_custom_index.settings import OPTIONS, Layer, RulesMode, Settings, Value, check_url
+from hatch_custom_index.suggest import did_you_mean
 from hatch_custom_index.urls import (
     PYPI_UPLOAD_URL,
     TESTPYPI_UPLOAD_URL,
@@ -133,8 +134,8 @@ def _resolve(
         return target, repos[target].value, repos[target].source
     if "://" not in target and target not in pypirc_urls:
         message = (
-            f"{where} names the repository {target!r}, which is not defined; known repositories: "
-            f"{', '.join(sorted(repos))}. Define it in Hatch's config.toml as "
+            f"{where} names the repository {target!r}, which is not defined{did_you_mean(target, repos)} Known "
+            f"repositories: {', '.join(sorted(repos))}. Define it in Hatch's config.toml as "
             f'`[publish.custom-index.repos.{target}]` with `url = "..."`, a .pypirc section with a `repository`, '
             "or give the full upload URL"
         )

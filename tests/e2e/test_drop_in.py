@@ -121,8 +121,10 @@ def test_a_typo_in_the_repository_never_reaches_pypi(sandbox, warehouse):
     result = project.publish("-r", "compnay", "-a", WAREHOUSE_TOKEN, env=proxy)
 
     assert result.returncode == 1
-    assert "option `-r/--repo` names the repository 'compnay', which is not defined" in result.output
-    assert "known repositories: company, main, test" in result.output
+    assert "option `-r/--repo` names the repository 'compnay', which is not defined: did you mean 'company'?" in (
+        result.output
+    )
+    assert "Known repositories: company, main, test" in result.output
     assert "Publishing to" not in result.output
     assert warehouse.state.requests == []
 

@@ -173,7 +173,7 @@ def test_unknown_name_lists_known_names() -> None:
         select(cli={"repo": "nope"}, project={"repos": {"proj": CORP}}, hatch={"repos": {"corp": CORP}})
     message = str(caught.value)
     assert "option `-o repo` names the repository 'nope', which is not defined" in message
-    assert "known repositories: corp, main, proj, test" in message
+    assert "Known repositories: corp, main, proj, test" in message
     assert "[publish.custom-index.repos.nope]" in message
 
 
