@@ -21,11 +21,19 @@ WAIT_AT_A_TERMINAL = 120.0
 class Keyring:
     """Look-ups under the repository URL, tried with and without its trailing slash; each call bounded in time."""
 
-    def __init__(self, url: str, warn: Callable[[str], None], *, timeout: float = WAIT_UNATTENDED) -> None:
+    def __init__(
+        self,
+        url: str,
+        warn: Callable[[str], None],
+        *,
+        timeout: float = WAIT_UNATTENDED,
+        note: Callable[[str], None] = lambda _line: None,
+    ) -> None:
         self.services = spellings(url)
         self.service = url
         self.timeout = timeout
         self._warn = warn
+        self._note = note  # a -v line
         self._broken = False
 
     def credential(self, username: str | None) -> tuple[str, Secret] | None:
@@ -58,6 +66,12 @@ class Keyring:
         if answer.answered and answer.error is None:
             return answer.value
         self._broken = True  # any backend failure leaves the publish going, without the keyring
+        if type(answer.error).__name__ == "NoKeyringError":  # a headless machine: nothing is wrong
+            if saving:
+                self._warn("Warning: no keyring backend here: the password was not saved")
+            else:
+                self._note("No keyring backend here (keyring's NoKeyringError): going on without the keyring")
+            return False if saving else None
         action = "save the password to" if saving else "read"
         if answer.error is not None:
             reason = scrub(describe(answer.error), secret)

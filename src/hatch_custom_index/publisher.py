@@ -132,6 +132,7 @@ class CustomIndexPublisher(PublisherInterface):
         root = Path(self.root)
         batch = self._batch(paths, repository, root)
         dry_run = repository.settings.dry_run
+        self._report.dry_run = dry_run
         interactive = not options.get("no_prompt") and sys.stdin.isatty()
         prompter = _HatchPrompter(self.app) if interactive and not dry_run else None
         if repository.settings.auth:
@@ -238,7 +239,7 @@ class CustomIndexPublisher(PublisherInterface):
         keyring = None
         if repository.settings.keyring:
             wait = WAIT_AT_A_TERMINAL if interactive else WAIT_UNATTENDED
-            keyring = Keyring(repository.url, self._warn, timeout=wait)
+            keyring = Keyring(repository.url, self._warn, timeout=wait, note=self._debug)
         cloud = recognise(repository.url, repository.settings.registry)
         return CredentialChain(
             repository,

@@ -30,10 +30,12 @@ def entries(outcomes: list[Outcome], index_url: str | None) -> list[dict[str, ob
     ]
 
 
-def write_json(path: Path, outcomes: list[Outcome], index_url: str | None, error: str | None = None) -> str | None:
-    """The machine-readable report: `error` (why the run failed or stopped, else null), `index_url`, and one entry
-    per file. Returns why it could not be written, or None."""
-    document = {"error": error, "index_url": index_url, "files": entries(outcomes, index_url)}
+def write_json(
+    path: Path, outcomes: list[Outcome], index_url: str | None, error: str | None = None, *, dry_run: bool = False
+) -> str | None:
+    """The machine-readable report: `error` (why the run failed or stopped, else null), whether it was a dry run,
+    `index_url`, and one entry per file. Returns why it could not be written, or None."""
+    document = {"error": error, "dry_run": dry_run, "index_url": index_url, "files": entries(outcomes, index_url)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
@@ -75,6 +77,7 @@ class JsonReport:
         self.path = path
         self.index_url: str | None = None
         self.outcomes: list[Outcome] = []
+        self.dry_run = False
         self._written = False
 
     def write(self, error: str | None = None) -> str | None:
@@ -82,4 +85,4 @@ class JsonReport:
         if self.path is None or self._written:
             return None
         self._written = True
-        return write_json(self.path, self.outcomes, self.index_url, error)
+        return write_json(self.path, self.outcomes, self.index_url, error, dry_run=self.dry_run)
