@@ -1,9 +1,11 @@
-"""The digests the upload form carries, sha256, blake2b-256 and md5, each computed on a thread of its own.
+"""The digests the upload form carries, sha256 and blake2b-256 (and md5 where an index needs it), each computed on a
+thread of its own.
 
 hashlib releases the GIL while it hashes, so with one thread per algorithm the digests of a chunk are computed beside
-whatever else reads it, such as the upload that sends it. md5 is sent because Artifactory records no checksum without
-it ("client did not publish a checksum", uv issue 10202); it is computed with `usedforsecurity=False`, and left out
-where even that is refused (a FIPS build of OpenSSL that forbids md5 outright).
+whatever else reads it, such as the upload that sends it. md5 is sent only to Artifactory, which records no checksum
+without it ("client did not publish a checksum", uv issue 10202), and where option `md5` asks for it: on 2 cores it
+would cost a 300 MB upload a third of its time. It is computed with `usedforsecurity=False`, and left out where even
+that is refused (a FIPS build of OpenSSL that forbids md5 outright).
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ import queue
 import threading
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from hatch_custom_index.urls import CLOUDSMITH_UPLOAD_HOST
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
     from hatch_custom_index.artifacts import Artifact
+    from hatch_custom_index.settings import Settings
 
 CHUNK_SIZE = 256 * 1024  # what an upload reads and sends at a time
 HASH_CHUNK_SIZE = 1024 * 1024  # what hashing alone reads at a time: fewer hand-overs of the GIL
@@ -42,9 +48,29 @@ def _available(field: str) -> bool:
     return True
 
 
-DIGEST_FIELDS = tuple(field for field in (SHA256, BLAKE2, MD5) if _available(field))
+DIGEST_FIELDS = tuple(field for field in (SHA256, BLAKE2, MD5) if _available(field))  # every digest there can be
 # Hex digits per digest, so the form's length is known before the digests are.
 HEX_LENGTHS = {field: _HASHES[field]().digest_size * 2 for field in DIGEST_FIELDS}
+ARTIFACTORY_HOST_SUFFIX = ".jfrog.io"  # JFrog's cloud: https://NAME.jfrog.io/artifactory/api/pypi/REPO
+ARTIFACTORY_PYPI_PATH = "/api/pypi/"  # Artifactory's PyPI repositories, under /artifactory/ or at the root
+
+
+def upload_digests(url: str, settings: Settings) -> tuple[str, ...]:
+    """The digest fields an upload to `url` carries: sha256 and blake2b-256, and md5 for Artifactory (by its URL, or
+    an OIDC provider set for JFrog's exchange: anywhere but Cloudsmith) or where option `md5` asks for it."""
+    jfrog_exchange = settings.oidc_provider is not None and _host(url) != CLOUDSMITH_UPLOAD_HOST
+    wanted = settings.md5 or jfrog_exchange or is_artifactory(url)
+    return tuple(field for field in DIGEST_FIELDS if field != MD5 or wanted)
+
+
+def is_artifactory(url: str) -> bool:
+    """Whether an upload URL is JFrog Artifactory's: a host of JFrog's cloud, or the path of its PyPI repositories."""
+    path = urlsplit(url).path
+    return _host(url).endswith(ARTIFACTORY_HOST_SUFFIX) or ARTIFACTORY_PYPI_PATH in f"{path.rstrip('/')}/"
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
 
 
 def _new(field: str) -> Any:

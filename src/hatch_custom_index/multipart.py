@@ -1,6 +1,6 @@
 """The upload form as a streamed `multipart/form-data` body of known length.
 
-The fields come first, then the file; the digest fields follow the file, so a file whose digests are not known yet is
+The fields come first, then the file; the digest fields (those the index gets: `digests.upload_digests`) follow the file, so a file whose digests are not known yet is
 hashed while it is sent (Warehouse, devpi-server and pypiserver read the whole form before using any field). Their
 values have a fixed length, so the body's Content-Length is known before the first byte.
 """
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 
 class UploadBody:
-    """Iterate it for the bytes; the digests not given are computed on the way, and after a full pass `digests` holds
-    them all."""
+    """Iterate it for the bytes; the digests of `digest_fields` not given are computed on the way, and after a full
+    pass `digests` holds them all (with any others given)."""
 
     def __init__(
         self,
@@ -29,18 +29,20 @@ class UploadBody:
         digests: Mapping[str, str] | None = None,
         on_chunk: Callable[[int], None] | None = None,
         checked: tuple[int, ...] = (),
+        digest_fields: tuple[str, ...] = DIGEST_FIELDS,
     ) -> None:
         self.boundary = os.urandom(16).hex()
         self.on_chunk = on_chunk
         self.path = path
         self.digests = digests
         self.checked = checked  # the file's identity when its metadata was checked (see `identity`)
+        self.digest_fields = tuple(field for field in digest_fields if field in HEX_LENGTHS)
         self._head = b"".join(self._part(name, value.encode()) for name, value in fields)
         self._head += self._part_header(
             "content", f'; filename="{_quote(filename)}"\r\nContent-Type: application/octet-stream'
         )
         self._size = path.stat().st_size
-        trailer_digests = b"".join(self._part(name, b"0" * HEX_LENGTHS[name]) for name in DIGEST_FIELDS)
+        trailer_digests = b"".join(self._part(name, b"0" * HEX_LENGTHS[name]) for name in self.digest_fields)
         self.length = len(self._head) + self._size + 2 + len(trailer_digests) + len(self._closing)
 
     @property
@@ -60,7 +62,7 @@ class UploadBody:
     def __iter__(self) -> Iterator[bytes]:
         yield self._head
         known = dict(self.digests or {})
-        missing = tuple(field for field in DIGEST_FIELDS if field not in known)
+        missing = tuple(field for field in self.digest_fields if field not in known)
         digester = Digester(missing) if missing else None
         sent = 0
         try:
@@ -85,7 +87,8 @@ class UploadBody:
             )
             raise OSError(message)
         self.digests = digests
-        yield b"\r\n" + b"".join(self._part(name, digests[name].encode()) for name in DIGEST_FIELDS) + self._closing
+        trailer = b"".join(self._part(name, digests[name].encode()) for name in self.digest_fields)
+        yield b"\r\n" + trailer + self._closing
 
 
 def identity(path: Path) -> tuple[int, ...]:

@@ -113,6 +113,7 @@ OPTIONS: dict[str, Option] = {
         Option("retries", Kind.COUNT, 3, NOT_ENV),
         Option("jobs", Kind.COUNT, 8, NOT_ENV, minimum=1),
         Option("allow-insecure-http", Kind.BOOL, False, frozenset({CLI, REPO})),
+        Option("md5", Kind.BOOL, False, frozenset({CLI, REPO})),
         Option("trusted-publishing", Kind.CHOICE, TrustedPublishingMode.AUTO, NOT_ENV, choices=TrustedPublishingMode),
         Option("oidc-provider", Kind.STR, None, frozenset({CLI, REPO})),
         Option("oidc-audience", Kind.STR, None, frozenset({CLI, REPO})),
@@ -152,6 +153,7 @@ class Settings:
     retries: int
     jobs: int
     allow_insecure_http: bool
+    md5: bool
     trusted_publishing: TrustedPublishingMode
     oidc_provider: str | None
     oidc_audience: str | None

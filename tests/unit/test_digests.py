@@ -11,6 +11,7 @@ import pytest
 
 from hatch_custom_index import digests
 from hatch_custom_index.digests import SHA256, Sha256Prefetch
+from hatch_custom_index.settings import Settings, Value
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -78,3 +79,51 @@ def test_a_known_digest_is_kept(files: list[File]) -> None:
     files[1].digests = {SHA256: "f" * 64}
     Sha256Prefetch(files).finish(files)
     assert files[1].digests[SHA256] == "f" * 64
+
+
+# --- which digests an index gets -------------------------------------------------------------------------------------
+
+
+def settings_with(**values: object) -> Settings:
+    return Settings.from_values({name.replace("_", "-"): Value(value, "a test") for name, value in values.items()})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.jfrog.io/artifactory/api/pypi/pypi-local",
+        "https://ACME.JFROG.IO/custom/",
+        "https://artifacts.example.com/artifactory/api/pypi/python-releases/",
+        "https://artifacts.example.com/api/pypi/python-releases",
+    ],
+)
+def test_artifactory_gets_md5(url: str) -> None:
+    assert digests.upload_digests(url, settings_with()) == (digests.SHA256, digests.BLAKE2, digests.MD5)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://upload.pypi.org/legacy/",
+        "http://127.0.0.1:3141/root/dev/",
+        "https://pkgs.dev.azure.com/org/_packaging/feed/pypi/upload/",
+        "https://gitlab.example.com/api/v4/projects/7/packages/pypi",
+        "https://nexus.example.com/repository/pypi-hosted/",
+        "https://notjfrog.io.example.com/api/pypiserver/",
+    ],
+)
+def test_other_indexes_get_no_md5_unless_asked(url: str) -> None:
+    assert digests.upload_digests(url, settings_with()) == (digests.SHA256, digests.BLAKE2)
+    assert digests.MD5 in digests.upload_digests(url, settings_with(md5=True))
+
+
+def test_an_oidc_provider_means_artifactory_behind_any_address() -> None:
+    settings = settings_with(oidc_provider="github-oidc")
+    assert digests.MD5 in digests.upload_digests("https://packages.example.com/pypi/", settings)
+    cloudsmith = settings_with(oidc_provider="service-account")  # Cloudsmith's provider is not JFrog's
+    assert digests.MD5 not in digests.upload_digests("https://python.cloudsmith.io/acme/repo/", cloudsmith)
+
+
+def test_md5_is_never_asked_of_a_build_that_forbids_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(digests, "DIGEST_FIELDS", (digests.SHA256, digests.BLAKE2))  # FIPS: md5 unavailable
+    assert digests.upload_digests("https://x.jfrog.io/", settings_with(md5=True)) == (digests.SHA256, digests.BLAKE2)

@@ -67,6 +67,32 @@ def test_known_digests_are_sent_as_they_are(blob):
     assert parse_form(body.content_type, sent)[0]["sha256_digest"] == [known["sha256_digest"]]
 
 
+def test_only_the_digests_the_index_gets_are_computed_and_sent(blob):
+    path, data = blob
+    wanted = (digests.SHA256, digests.BLAKE2)  # an index that is not Artifactory: no md5
+    body = UploadBody(FIELDS, path, path.name, digest_fields=wanted)
+
+    sent = b"".join(body)
+
+    assert len(sent) == body.length
+    fields = parse_form(body.content_type, sent)[0]
+    assert "md5_digest" not in fields
+    assert fields["blake2_256_digest"] == [expected_digests(data)["blake2_256_digest"]]
+    assert body.digests == {field: expected_digests(data)[field] for field in wanted}
+
+
+def test_a_known_digest_the_index_does_not_get_is_kept_but_not_sent(blob):
+    path, data = blob
+    known = {"md5_digest": expected_digests(data)["md5_digest"]}
+    body = UploadBody(FIELDS, path, path.name, known, digest_fields=(digests.SHA256,))
+
+    sent = b"".join(body)
+
+    assert len(sent) == body.length
+    assert b"md5_digest" not in sent
+    assert body.digests == {**known, "sha256_digest": expected_digests(data)["sha256_digest"]}
+
+
 def test_a_file_that_changes_while_it_is_sent_is_an_error(blob):
     path, _ = blob
     body = UploadBody(FIELDS, path, path.name)
