@@ -10,6 +10,11 @@ Workloads:
 - big:       one `--big-mb` wheel to a server that discards the body at once (the client's own cost only)
 - devpi:     the many-files release to devpi-server, which serialises writes (parallelism cannot help there)
 - republish: the many-files release again, to devpi-server that already holds it
+- batch:     `--batch-files` tiny wheels of one release in one directory (2,500, 5,000 and 10,000 by default), to a
+             server that discards them: the cost per file, which should not grow with the batch
+- pages:     a simple page of `--page-links` links and one of `--page-depth` nested tags, each read by the plugin's
+             parser alone (in a process of its own: wall time and peak memory); no peer reads a project page on its
+             way to uploading but uv with `--check-url`, which is not a parser on its own to time
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ PLATFORMS = [
 ]  # fmt: skip
 OURS = "custom-index"
 PEERS = ("hatch-index", "twine", "uv")
+WHOLE_DIRECTORY = 100  # files: a batch this big is given as its directory, as a user would
 
 
 # --- workloads --------------------------------------------------------------------------------------------------------
@@ -89,6 +95,12 @@ def make_sdist(directory: Path, version: str, size: int) -> Path:
     return path
 
 
+def batch_files(directory: Path, count: int) -> list[Path]:
+    """`count` tiny wheels of one release, told apart by their build tags (one release: every upload may go at once)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    return [make_wheel(directory, "1.0.0", f"{number}-py3-none-any", 512) for number in range(1, count + 1)]
+
+
 def many_files(directory: Path, count: int, size: int, version: str = "1.0.0") -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     return [make_sdist(directory, version, size)] + [
@@ -104,6 +116,9 @@ def many_files(directory: Path, count: int, size: int, version: str = "1.0.0") -
 
 def command(tool: str, url: str, files: list[Path], simple_url: str | None) -> list[str]:
     paths = [str(path) for path in files]
+    if len(files) > WHOLE_DIRECTORY:  # given as a directory to Hatch's publishers, as a glob to the others
+        directory = files[0].parent
+        paths = [str(directory / "*.whl")] if tool in {"twine", "uv"} else [str(directory)]
     if tool == OURS:
         options = ["-o", f"repo={url}", "-o", f"user={USER}", "-o", f"auth={PASSWORD}"]
         if simple_url:
@@ -223,21 +238,23 @@ def compare(
 # --- report -----------------------------------------------------------------------------------------------------------
 
 
-def table(title: str, results: Results) -> str:
+def table(title: str, results: Results, files: int = 0) -> str:
     tools = list(results.samples)
     peers = [tool for tool in tools if tool != OURS]
     fastest = min(peers, key=lambda tool: results.median(tool, "wall")) if peers else None
     lines = [
         f"#### {title}",
         "",
-        "| tool | wall (s) | CPU (s) | peak memory (MiB) | wall ÷ fastest peer | memory ÷ hatch-index |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| tool | wall (s) | CPU (s) | peak memory (MiB) | wall ÷ fastest peer | memory ÷ hatch-index |"
+        + (" ms per file |" if files else ""),
+        "|---|---:|---:|---:|---:|---:|" + ("---:|" if files else ""),
     ]
     for tool in tools:
         wall, cpu, rss = (results.median(tool, metric) for metric in ("wall", "cpu", "rss_mib"))
         ratio = f"{wall / results.median(fastest, 'wall'):.2f}" if fastest else "—"
         memory = f"{rss / results.median('hatch-index', 'rss_mib'):.2f}" if "hatch-index" in tools else "—"
-        lines.append(f"| {tool} | {wall:.2f} | {cpu:.2f} | {rss:.1f} | {ratio} | {memory} |")
+        per_file = f" {wall / files * 1000:.2f} |" if files else ""
+        lines.append(f"| {tool} | {wall:.2f} | {cpu:.2f} | {rss:.1f} | {ratio} | {memory} |{per_file}")
     if fastest:
         lines += ["", f"Fastest peer: {fastest}. Medians of {len(results.samples[tools[0]])} interleaved runs."]
     return "\n".join(lines)
@@ -250,7 +267,11 @@ def main() -> int:
     parser.add_argument("--file-mb", type=float, default=2, help="size of each file of the many-files release")
     parser.add_argument("--delay", type=float, default=0.4, help="seconds the server takes per upload (many)")
     parser.add_argument("--big-mb", type=float, default=300, help="size of the one large wheel")
-    parser.add_argument("--workloads", default="many,big,devpi,republish")
+    parser.add_argument("--batch-files", default="2500,5000,10000", help="sizes of the batch of tiny wheels")
+    parser.add_argument("--batch-tools", default=None, help="tools for the batch (default: --tools)")
+    parser.add_argument("--page-links", default="250000,500000,1000000", help="links of the big simple pages")
+    parser.add_argument("--page-depth", default="625000,1250000,2500000", help="depths of the nested-tag pages")
+    parser.add_argument("--workloads", default="many,big,devpi,republish,batch,pages")
     parser.add_argument("--tools", default=",".join((OURS, *PEERS)))
     args = parser.parse_args()
     SPAWNER_PROCESS.append(Spawner())
@@ -291,10 +312,76 @@ def main() -> int:
                     run(command(OURS, devpi.url, many, devpi.simple_url), env, work)
                     results = compare("republish", tools, args.runs, many, devpi.url, devpi.simple_url, env, work)
                     reports += [table(f"re-publishing {len(many)} files already on devpi-server", results), ""]
+        if "batch" in workloads:
+            batch_tools = (args.batch_tools or args.tools).split(",")
+            for count in (int(number) for number in args.batch_files.split(",")):
+                files = batch_files(work / f"batch-{count}", count)
+                with DiscardingServer() as server:
+                    results = compare(f"batch {count}", batch_tools, args.runs, files, server.url, None, env, work)
+                reports += [table(f"{count:,} tiny wheels in one directory, discarding server", results, count), ""]
+                shutil.rmtree(work / f"batch-{count}", ignore_errors=True)
+
+        if "pages" in workloads:
+            reports += [pages_table(work, args.runs, env, args.page_links, args.page_depth), ""]
         shutil.rmtree(work / "many", ignore_errors=True)
     SPAWNER_PROCESS[0].close()
     print("\n".join(reports))
     return 0
+
+
+# Builds a page in a file, in pieces (so its maker's memory is not counted), then reads it in a process of its own.
+PAGE_MAKER = """
+import sys
+kind, count, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+with open(path, "wb") as page:
+    page.write(b"<!DOCTYPE html>\\n<html><body>\\n")
+    for start in range(0, count, 10000):
+        numbers = range(start, min(count, start + 10000))
+        if kind == "links":
+            page.write("".join(f'<a href="demo-1.0.{n}.tar.gz">demo-1.0.{n}.tar.gz</a><br>\\n' for n in numbers).encode())
+        else:
+            page.write(b"<div>" * len(numbers))
+"""
+PAGE_READER = """
+import resource, sys, time
+import httpx2
+from hatch_custom_index.index.simple import parse_simple_page
+with open(sys.argv[1], "rb") as page:
+    response = httpx2.Response(200, headers={"Content-Type": "text/html"}, content=page.read())
+started = time.perf_counter()
+files = parse_simple_page(response)
+wall = time.perf_counter() - started
+print(wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(files), len(response.content))
+"""
+
+
+def pages_table(work: Path, runs: int, env: dict[str, str], links: str, depths: str) -> str:
+    """The plugin's parse of ever bigger pages: medians of `runs`, each in a fresh process."""
+    lines = [
+        "#### big simple pages (PEP 503 HTML), the plugin's parser",
+        "",
+        "| page | size (MB) | parse (s) | µs per unit | peak memory (MiB) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    cases = [("links", int(n)) for n in links.split(",")] + [("nest", int(n)) for n in depths.split(",")]
+    for kind, count in cases:
+        path = work / f"page-{kind}-{count}.html"
+        subprocess.run([sys.executable, "-c", PAGE_MAKER, kind, str(count), str(path)], check=True)
+        samples = []
+        for _ in range(runs):
+            output = subprocess.run(
+                [sys.executable, "-c", PAGE_READER, str(path)], env=env, check=True, capture_output=True, text=True
+            ).stdout.split()
+            samples.append((float(output[0]), float(output[1]), int(output[3])))
+        wall = statistics.median(sample[0] for sample in samples)
+        rss = statistics.median(sample[1] for sample in samples)
+        what = f"{count:,} links" if kind == "links" else f"{count:,} nested `<div>`"
+        size = samples[0][2] / 1e6
+        lines.append(f"| {what} | {size:.1f} | {wall:.2f} | {wall / count * 1e6:.2f} | {rss:.0f} |")
+        path.unlink()
+        print(f"  pages: {what} done", file=sys.stderr, flush=True)
+    lines += ["", f"Medians of {runs} runs, each in a process of its own."]
+    return "\n".join(lines)
 
 
 def compile_plugin() -> None:
