@@ -267,7 +267,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Authorization"):
             with state.lock:
                 state.authorized_reads.append(path)
-        if state.private_reads and not self.headers.get("Authorization"):
+        if state.private_reads and not self._may_read():
             self._send(401, b"Unauthorized", headers={"WWW-Authenticate": 'Basic realm="index"'})
             return
         if state.simple_redirect and path.startswith(state.simple_path):
@@ -302,6 +302,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, json.dumps(page).encode(), "application/vnd.pypi.simple.v1+json")
             return
         self._send(404, b"Not Found")
+
+    def _may_read(self) -> bool:
+        """Credentials that this index takes: its token, or one it minted."""
+        scheme, _, encoded = (self.headers.get("Authorization") or "").partition(" ")
+        if scheme != "Basic":
+            return False
+        _, _, password = base64.b64decode(encoded).decode().partition(":")
+        state = self.server.state
+        return password == state.token or state.minted.get(password, 0) >= time.time()
 
     def do_POST(self) -> None:
         state = self.server.state

@@ -101,3 +101,27 @@ def different_file(artifact: Artifact, project_url: str, *, public: bool) -> str
         f"{artifact.name}: the index already holds a different file of that name ({redact_url(project_url)}); "
         f"{replaced}: release a new version"
     )
+
+
+def unreadable_index(problem: str, *, credentials_refused: bool) -> str:
+    """Why nothing goes up to an index that will not say what it holds: the credentials it refused (401), or read
+    access they lack (403, or no credentials to give)."""
+    if credentials_refused:
+        return (
+            f"Nothing was uploaded: {problem}: the index refused the credentials it asked for to read its files; "
+            "check the password or token"
+        )
+    return (
+        f"Nothing was uploaded: {problem}. Without knowing which files the index holds, an upload could replace one "
+        "(Artifactory does, for a user who may delete). Give the credentials read access to the index, or set "
+        "`simple-url` to where they may read"
+    )
+
+
+def several_versions(batch: list[Artifact]) -> dict[str, list[str]]:
+    """The projects of which the batch holds more than one version (an old build left in dist/?), with the versions
+    in the batch's order."""
+    versions: dict[str, dict[str, None]] = {}
+    for artifact in batch:
+        versions.setdefault(artifact.project, {})[artifact.version] = None
+    return {project: list(found) for project, found in versions.items() if len(found) > 1}

@@ -27,7 +27,7 @@ from hatch_custom_index.credentials import DEFAULT_USERNAME, CredentialChain
 from hatch_custom_index.digests import Sha256Prefetch
 from hatch_custom_index.errors import ConfigurationError, IndexUnreachableError, PublishError, Redactor, redact_url
 from hatch_custom_index.hatch_flags import merge_command_line, read_flags
-from hatch_custom_index.index import IndexClient, IndexFacts
+from hatch_custom_index.index import Holdings, IndexClient, IndexFacts
 from hatch_custom_index.keyrings import WAIT_AT_A_TERMINAL, WAIT_UNATTENDED, Keyring
 from hatch_custom_index.model import Credentials, Outcome, Status
 from hatch_custom_index.outcome import (
@@ -41,7 +41,7 @@ from hatch_custom_index.outcome import (
     unconfirmed,
     unlisted,
 )
-from hatch_custom_index.plan import Plan, make_plan
+from hatch_custom_index.plan import Plan, make_plan, several_versions, unreadable_index
 from hatch_custom_index.progress import LiveProgress
 from hatch_custom_index.progress import wanted as progress_wanted
 from hatch_custom_index.pypirc import Pypirc, default_path, load_pypirc
@@ -192,6 +192,14 @@ class CustomIndexPublisher(PublisherInterface):
         self._report.outcomes = [Outcome(artifact, Status.NOT_ATTEMPTED) for artifact in batch]
         self._show_found(found, root)
         self._show_findings(notes, root, pypi_rules=repository.pypi_rules)
+        for project, versions in several_versions(batch).items():
+            self.app.display_info(
+                f"Note: the batch holds {len(versions)} versions of {project} ({', '.join(versions)}); all are "
+                "published" + ("" if self.app.verbosity > 0 else " (-v lists the files)")
+            )
+            for artifact in batch:
+                if artifact.project == project:
+                    self.app.display_debug(f"  {display_path(artifact.path, root)}: version {artifact.version}")
         self._show_repository(repository)
         return batch
 
@@ -317,7 +325,7 @@ class CustomIndexPublisher(PublisherInterface):
         prefetch = Sha256Prefetch(batch)
         held: dict[str, dict[str, str | None]] = {}
         readable = True
-        refused: str | None = None  # why the index would not say what it holds
+        refused: Holdings | None = None  # the index would not say what it holds
         facts = IndexFacts(client.repository.simple_url)
         try:
             for project in dict.fromkeys(artifact.project for artifact in batch):
@@ -328,7 +336,7 @@ class CustomIndexPublisher(PublisherInterface):
                     raise IndexUnreachableError(message) from None
                 held[project], facts = holdings.files, holdings.facts
                 if holdings.forbidden and not dry_run:
-                    refused = holdings.problem
+                    refused = holdings
                     break
                 if holdings.forbidden:
                     readable = False
@@ -350,12 +358,7 @@ class CustomIndexPublisher(PublisherInterface):
             prefetch.finish([])
             if unresolved:  # the uploads would need them too: say where they were looked for
                 raise unresolved[0]
-            message = (
-                f"Nothing was uploaded: {refused}. Without knowing which files the index holds, an upload "
-                "could replace one (Artifactory does, for a user who may delete). Give the credentials read access "
-                "to the index, or set `simple-url` to where they may read"
-            )
-            raise PublishError(message)
+            raise PublishError(unreadable_index(refused.problem or "", credentials_refused=refused.credentials_refused))
         # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
         prefetch.finish([artifact for artifact in batch if held[artifact.project].get(artifact.name)])
         settings = client.repository.settings

@@ -50,3 +50,50 @@ def test_a_dry_run_s_report_says_so_and_its_files_would_upload(sandbox, pypiserv
     assert real_report["dry_run"] is False
     assert [entry["status"] for entry in real_report["files"]] == ["success"] * len(built)
 
+
+def test_token_refused_by_an_index_that_wants_a_username_says_to_pass_u(sandbox, pypiserver):
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-r", pypiserver.url, "-a", PYPISERVER_USERS["alice"])  # no -u: the user is __token__
+
+    assert result.returncode == 1
+    assert "the index refused the credentials of user '__token__', PyPI's name for an API token" in result.output
+    assert 'pass `-u USER`, or set `user = "..."` in its repos table' in result.output
+
+
+def test_a_read_protected_index_refusing_the_password_says_the_credentials_were_refused(sandbox, warehouse):
+    warehouse.state.private_reads = True
+    sandbox.write_config(f'[publish.custom-index.repos.private]\nurl = "{warehouse.upload_url}"\n')
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-o", "repo=private", env={"HATCH_INDEX_AUTH": "pypi-wrong-token-0123456789abcdef"})
+
+    assert result.returncode == 1
+    assert "the index refused the credentials it asked for to read its files; check the password or token" in (
+        result.output
+    )
+    assert "read access" not in result.output
+    assert warehouse.state.uploads == []
+
+
+def test_several_versions_in_one_batch_get_a_note_and_all_go_up(sandbox, pypiserver):
+    project = sandbox.project(version="1.0.0")
+    old = project.build(("wheel",))
+    (project.root / "pyproject.toml").write_text(
+        (project.root / "pyproject.toml").read_text().replace('version = "1.0.0"', 'version = "1.1.0"')
+    )
+    new = project.build(("wheel",))
+    args = ("-r", pypiserver.url, "-u", "alice", "-a", PYPISERVER_USERS["alice"])
+
+    result = project.publish(*args, "-o", "dry-run=true")
+    verbose = project.publish(*args, verbose=1)
+
+    assert result.returncode == 0, result.output
+    assert f"Note: the batch holds 2 versions of {project.name} (1.0.0, 1.1.0); all are published (-v lists" in (
+        result.output
+    )
+    assert verbose.returncode == 0, verbose.output
+    assert f"dist/{old[0].name}: version 1.0.0" in verbose.output
+    assert {old[0].name, new[0].name} <= set(pypiserver.files())

@@ -84,7 +84,7 @@ def test_valid_unusual_files_go_up_untouched_under_pypis_rules(sandbox, warehous
     result = project.publish("-o", "repo=warehouse", "-o", "rules=pypi", env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN})
 
     assert result.returncode == 0, result.output
-    assert "Note:" not in result.output
+    assert "Note: PyPI" not in result.output
     uploaded = {upload.filename: upload for upload in warehouse.state.uploads}
     assert set(uploaded) == {path.name for path in paths}
     for path in paths:
@@ -117,7 +117,7 @@ def test_fields_distutils_left_unknown_are_left_out_of_the_form_and_pypi_takes_t
     result = project.publish("-o", "repo=warehouse", "-o", "rules=pypi", env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN})
 
     assert result.returncode == 0, result.output
-    assert "Note:" not in result.output
+    assert "Note: PyPI" not in result.output
     (upload,) = warehouse.state.uploads
     assert upload.filename == path.name
     assert upload.content == path.read_bytes()
@@ -144,7 +144,7 @@ def test_a_private_index_takes_what_only_pypi_refuses_with_one_note(sandbox, pyp
     verbose = project.publish("-o", "repo=local", env={"HATCH_INDEX_AUTH": PYPISERVER_USERS["alice"]}, verbose=1)
 
     assert result.returncode == 0, result.output
-    notes = [line for line in result.output.splitlines() if line.startswith("Note:")]
+    notes = [line for line in result.output.splitlines() if line.startswith("Note: PyPI")]
     assert notes == [
         "Note: PyPI's own rules would refuse 2 files (local version; platform tag linux_x86_64); they do not apply "
         "to this index (option `rules`), so nothing is held back; -v lists them"
@@ -183,7 +183,7 @@ def test_a_private_index_takes_every_file_only_pypi_refuses(sandbox, pypiserver)
     result = project.publish("-o", "repo=local", env={"HATCH_INDEX_AUTH": PYPISERVER_USERS["alice"]})
 
     assert result.returncode == 0, result.output
-    (note,) = [line for line in result.output.splitlines() if line.startswith("Note:")]
+    (note,) = [line for line in result.output.splitlines() if line.startswith("Note: PyPI")]
     assert note.startswith(f"Note: PyPI's own rules would refuse {len(paths) - 1} files (")  # rendering: PyPI only
     assert " more); they do not apply to this index" in note
     held = pypiserver.files()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from hatch_custom_index.artifacts import Artifact
 from hatch_custom_index.model import Status
-from hatch_custom_index.plan import make_plan
+from hatch_custom_index.plan import make_plan, several_versions, unreadable_index
 
 SHA_A, SHA_B = "a" * 64, "b" * 64
 URLS = {"demo": "https://pkgs.example/simple/demo/"}
@@ -74,3 +75,20 @@ def test_the_dry_run_preview_says_what_a_real_run_would_do() -> None:
     assert lines[1] == "already exists (skipped)"
     assert lines[2].startswith("refused (changed.whl: the index already holds a different file")
     assert [o.status for o in result.outcomes(dry_run=True)] == [Status.WOULD_UPLOAD, Status.EXISTS, Status.REFUSED]
+
+
+def test_several_versions_of_a_project_are_named_in_the_batch_s_order() -> None:
+    def of(project: str, version: str) -> Artifact:
+        return replace(artifact(f"{project}-{version}.whl"), project=project, version=version)
+
+    batch = [of("demo", "1.1"), of("demo", "1.0"), of("demo", "1.1"), of("other", "2.0")]
+    assert several_versions(batch) == {"demo": ["1.1", "1.0"]}
+    assert several_versions(batch[:1]) == {}
+
+
+def test_an_index_refusing_the_credentials_is_told_apart_from_missing_read_access() -> None:
+    refused = unreadable_index("could not check URL: 401 Unauthorized", credentials_refused=True)
+    missing = unreadable_index("could not check URL: 403 Forbidden", credentials_refused=False)
+    assert "the index refused the credentials it asked for to read its files; check the password" in refused
+    assert "read access" not in refused
+    assert "Give the credentials read access to the index" in missing

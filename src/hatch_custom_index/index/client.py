@@ -73,6 +73,7 @@ class Holdings:
     problem: str | None = None
     forbidden: bool = False  # the index refused to list them (401, 403), with the credentials if it asked for them
     page_missing: bool = False  # the project's page answered 404: no file yet, or no simple API at this URL
+    credentials_refused: bool = False  # the index answered 401 to the credentials it asked for
 
 
 @dataclass(frozen=True)
@@ -155,10 +156,11 @@ class IndexClient:
                 url = facts.project_url(project)
                 response, read = self._get_simple(url, None, retry=retry)
             facts = IndexFacts(facts.simple_url, is_devpi)
+            sent = None
             if response.status_code in {401, 403} and same_origin(read, url):
-                found = credentials()
-                if found is not None:
-                    response, read = self._get_simple(url, found, retry=retry)
+                sent = credentials()
+                if sent is not None:
+                    response, read = self._get_simple(url, sent, retry=retry)
         except IndexUnreachableError as e:
             message = f"could not check {redact_url(url)} for files already there: {e}"
             raise IndexUnreachableError(message) from None
@@ -177,7 +179,10 @@ class IndexClient:
             return Holdings({}, facts, page_missing=True)
         if response.status_code != httpx2.codes.OK:
             problem = f"could not check {redact_url(read)} for files already there: {self.describe(response)}"
-            return Holdings({}, facts, problem, forbidden=response.status_code in {401, 403})
+            refused = sent is not None and response.status_code == httpx2.codes.UNAUTHORIZED
+            return Holdings(
+                {}, facts, problem, forbidden=response.status_code in {401, 403}, credentials_refused=refused
+            )
         try:
             return Holdings(parse_simple_page(response), facts)
         except ValueError as e:
@@ -333,6 +338,11 @@ class IndexClient:
         hint = ""
         if response.status_code in {401, 403}:
             hint = f" (the index refused the credentials of user {credentials.username!r}: check the password or token)"
+            if credentials.username == "__token__" and not self.repository.is_public:
+                hint = (
+                    " (the index refused the credentials of user '__token__', PyPI's name for an API token: this index "
+                    'may want your own username: pass `-u USER`, or set `user = "..."` in its repos table)'
+                )
         raise IndexRefusedError(self.describe(response) + hint, response.status_code)
 
     # --- plumbing ---------------------------------------------------------------------------------------------------
