@@ -280,6 +280,24 @@ def test_devpi_different_bytes_and_wrong_password(sandbox, devpi):
 # --- a Warehouse-like index: what the form carries --------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("option", "path"), [(("-o", "md5=true"), "/legacy/"), ((), "/artifactory/api/pypi/pypi-local/")]
+)
+def test_md5_goes_where_asked_for_or_to_artifactory(sandbox, warehouse, option, path):
+    warehouse.state.upload_path = path
+    sandbox.write_config(
+        f'[publish.custom-index.repos.warehouse]\nurl = "{warehouse.origin}{path}"\nsimple-url = "{warehouse.simple_url}"\n'
+    )
+    project = sandbox.project()
+    _, wheel = project.build()
+
+    result = project.publish("-o", "repo=warehouse", "-o", f"auth={WAREHOUSE_TOKEN}", *option)
+
+    assert result.returncode == 0, result.output
+    (form,) = [upload for upload in warehouse.state.uploads if upload.filename == wheel.name]
+    assert form.field("md5_digest") == hashlib.md5(wheel.read_bytes(), usedforsecurity=False).hexdigest()
+
+
 def test_the_form_carries_metadata_2_5_as_warehouse_reads_it(sandbox, warehouse):
     sandbox.write_config(
         "[publish.custom-index.repos.warehouse]\n"
@@ -312,7 +330,7 @@ def test_the_form_carries_metadata_2_5_as_warehouse_reads_it(sandbox, warehouse)
     assert form.field("pyversion") == "py3"
     assert form.field("sha256_digest") == sha256(wheel.read_bytes())
     assert form.field("blake2_256_digest") == hashlib.blake2b(wheel.read_bytes(), digest_size=32).hexdigest()
-    assert form.field("md5_digest") == hashlib.md5(wheel.read_bytes(), usedforsecurity=False).hexdigest()
+    assert "md5_digest" not in form.fields  # sent only where the index needs it (Artifactory, or option `md5`)
     assert form.field("requires_python") == ">=3.8"
     assert warehouse.state.uploads[0].field("requires_python") == ">=3.8"
     assert warehouse.state.uploads[0].field("filetype") == "sdist"

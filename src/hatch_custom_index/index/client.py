@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 import httpx2
 
 from hatch_custom_index.__about__ import __version__
+from hatch_custom_index.digests import upload_digests
 from hatch_custom_index.errors import (
     ArtifactError,
     ConfigurationError,
@@ -122,6 +123,7 @@ class IndexClient:
             raise ConfigurationError(message) from None
         self.bounded = install(self.client)  # a whole-request deadline beside the per-read timeouts
         self._roots: dict[str, bool] = {}  # simple API root -> whether it answers as one
+        self.digest_fields = upload_digests(repository.url, repository.settings)  # md5 only where it is needed
 
     def close(self) -> None:
         self.client.close()
@@ -279,7 +281,9 @@ class IndexClient:
         for attempt in range(self.policy.retries + 1):
             if progress is not None:
                 progress(None)
-            body = UploadBody(fields, artifact.path, artifact.name, artifact.digests, progress, artifact.checked)
+            body = UploadBody(
+                fields, artifact.path, artifact.name, artifact.digests, progress, artifact.checked, self.digest_fields
+            )
             headers = {"Accept": UPLOAD_ACCEPT, "Content-Type": body.content_type, "Content-Length": str(body.length)}
             try:
                 response = self._send("POST", url, credentials, headers=headers, content=body)
