@@ -54,7 +54,9 @@ from hatch_custom_index.settings import (
     PLUGIN_NAME,
     PROJECT,
     AttestationsMode,
+    HelpRequested,
     Layer,
+    help_text,
     parse_cli,
     parse_config,
     parse_env,
@@ -92,6 +94,9 @@ class CustomIndexPublisher(PublisherInterface):
         with _terminated_like_interrupted():
             try:
                 self._publish(artifacts, options)
+            except HelpRequested:
+                self.app.display_info("\n".join(help_text()))
+                return
             except PublishError as e:
                 self._abort(str(e), _exit_code(e.code))
             except KeyboardInterrupt as e:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from hatch_custom_index.errors import ConfigurationError, Secret
+from hatch_custom_index.suggest import did_you_mean
 from hatch_custom_index.text import printable_line
 
 if TYPE_CHECKING:
@@ -97,35 +98,181 @@ class Option:
     credential: bool = False
     choices: type[Enum] | None = None  # for CHOICE; with `true`/`false` among its values, booleans are taken too
     minimum: int = 0  # for COUNT; for SECONDS, 1 means more than 0
+    help: str = ""  # one line of meaning, for `-o help`
+    default_text: str = ""  # the default in words, where the registry's `None` means "decided later"
 
 
 OPTIONS: dict[str, Option] = {
     option.name: option
     for option in (
-        Option("repo", Kind.STR, "main", frozenset({CLI, ENV, PROJECT, HATCH}), env="HATCH_INDEX_REPO"),
-        Option("user", Kind.STR, None, frozenset({CLI, ENV, HATCH, REPO}), env="HATCH_INDEX_USER", credential=True),
-        Option("auth", Kind.SECRET, None, frozenset({CLI, ENV, HATCH, REPO}), env="HATCH_INDEX_AUTH", credential=True),
-        Option("ca-cert", Kind.PATH, None, EVERYWHERE, env="HATCH_INDEX_CA_CERT"),
-        Option("client-cert", Kind.PATH, None, EVERYWHERE, env="HATCH_INDEX_CLIENT_CERT"),
-        Option("client-key", Kind.PATH, None, EVERYWHERE, env="HATCH_INDEX_CLIENT_KEY"),
-        Option("skip-existing", Kind.BOOL, True, NOT_ENV),
-        Option("simple-url", Kind.URL, None, frozenset({CLI, REPO})),
-        Option("retries", Kind.COUNT, 3, NOT_ENV),
-        Option("jobs", Kind.COUNT, 8, NOT_ENV, minimum=1),
-        Option("allow-insecure-http", Kind.BOOL, False, frozenset({CLI, REPO})),
-        Option("md5", Kind.BOOL, False, frozenset({CLI, REPO})),
-        Option("trusted-publishing", Kind.CHOICE, TrustedPublishingMode.AUTO, NOT_ENV, choices=TrustedPublishingMode),
-        Option("oidc-provider", Kind.STR, None, frozenset({CLI, REPO})),
-        Option("oidc-audience", Kind.STR, None, frozenset({CLI, REPO})),
-        Option("attestations", Kind.CHOICE, AttestationsMode.AUTO, NOT_ENV, choices=AttestationsMode),
-        Option("rules", Kind.CHOICE, RulesMode.AUTO, NOT_ENV, choices=RulesMode),
-        Option("registry", Kind.CHOICE, Registry.AUTO, frozenset({CLI, REPO}), choices=Registry),
-        Option("dry-run", Kind.BOOL, False, frozenset({CLI, PROJECT, HATCH})),
-        Option("report", Kind.PATH, None, frozenset({CLI, PROJECT, HATCH})),
-        Option("pypirc", Kind.PATH, Path("~/.pypirc"), frozenset({CLI, HATCH})),
-        Option("keyring", Kind.BOOL, True, NOT_ENV),
-        Option("timeout", Kind.SECONDS, 60.0, NOT_ENV, minimum=1),
-        Option("confirm", Kind.SECONDS, 30.0, NOT_ENV),
+        Option(
+            "repo",
+            Kind.STR,
+            "main",
+            frozenset({CLI, ENV, PROJECT, HATCH}),
+            env="HATCH_INDEX_REPO",
+            help="where to publish: a name from the repos tables, or a full upload URL",
+        ),
+        Option(
+            "user",
+            Kind.STR,
+            None,
+            frozenset({CLI, ENV, HATCH, REPO}),
+            env="HATCH_INDEX_USER",
+            credential=True,
+            help="the username (`__token__` for an API token)",
+            default_text="__token__",
+        ),
+        Option(
+            "auth",
+            Kind.SECRET,
+            None,
+            frozenset({CLI, ENV, HATCH, REPO}),
+            env="HATCH_INDEX_AUTH",
+            credential=True,
+            help="the password or API token (prefer HATCH_INDEX_AUTH: a command line is visible to other users)",
+        ),
+        Option(
+            "ca-cert",
+            Kind.PATH,
+            None,
+            EVERYWHERE,
+            env="HATCH_INDEX_CA_CERT",
+            help="a PEM CA bundle to verify the index's certificate (a private CA)",
+            default_text="the system's trust store",
+        ),
+        Option(
+            "client-cert",
+            Kind.PATH,
+            None,
+            EVERYWHERE,
+            env="HATCH_INDEX_CLIENT_CERT",
+            help="a client certificate for mutual TLS, optionally with its private key",
+        ),
+        Option(
+            "client-key",
+            Kind.PATH,
+            None,
+            EVERYWHERE,
+            env="HATCH_INDEX_CLIENT_KEY",
+            help="the client certificate's private key, when not in `client-cert`",
+        ),
+        Option(
+            "skip-existing",
+            Kind.BOOL,
+            True,
+            NOT_ENV,
+            help="a file the index holds with the same sha256 is skipped (false: an error)",
+        ),
+        Option(
+            "simple-url",
+            Kind.URL,
+            None,
+            frozenset({CLI, REPO}),
+            help="the index's simple API root, when the one derived from `url` is not where it lists files",
+            default_text="derived from the upload URL",
+        ),
+        Option(
+            "retries",
+            Kind.COUNT,
+            3,
+            NOT_ENV,
+            help="how often a request that failed on the way is tried again (connection errors, 408, 429, 5xx)",
+        ),
+        Option("jobs", Kind.COUNT, 8, NOT_ENV, minimum=1, help="how many uploads run at once"),
+        Option(
+            "allow-insecure-http",
+            Kind.BOOL,
+            False,
+            frozenset({CLI, REPO}),
+            help="send credentials over plain http:// to another machine (a network you trust only)",
+        ),
+        Option(
+            "md5",
+            Kind.BOOL,
+            False,
+            frozenset({CLI, REPO}),
+            help="send an md5 digest too (Artifactory is recognised by its URL without it)",
+        ),
+        Option(
+            "trusted-publishing",
+            Kind.CHOICE,
+            TrustedPublishingMode.AUTO,
+            NOT_ENV,
+            choices=TrustedPublishingMode,
+            help="exchange the CI's identity token for an upload token when no password is found",
+        ),
+        Option(
+            "oidc-provider",
+            Kind.STR,
+            None,
+            frozenset({CLI, REPO}),
+            help="JFrog's OIDC integration name, or Cloudsmith's service account slug, for trusted publishing",
+        ),
+        Option(
+            "oidc-audience",
+            Kind.STR,
+            None,
+            frozenset({CLI, REPO}),
+            help="the audience of the CI's identity token, where it is not the index's own or PyPI's",
+            default_text="by host: see the README",
+        ),
+        Option(
+            "attestations",
+            Kind.CHOICE,
+            AttestationsMode.AUTO,
+            NOT_ENV,
+            choices=AttestationsMode,
+            help="send the PEP 740 attestations beside each file (auto: with trusted publishing)",
+        ),
+        Option(
+            "rules",
+            Kind.CHOICE,
+            RulesMode.AUTO,
+            NOT_ENV,
+            choices=RulesMode,
+            help="whose upload rules refuse a file before anything is sent (auto: PyPI's for PyPI and TestPyPI)",
+        ),
+        Option(
+            "registry",
+            Kind.CHOICE,
+            Registry.AUTO,
+            frozenset({CLI, REPO}),
+            choices=Registry,
+            help="the cloud whose SDK gives a token when no password is found (auto: by the upload URL)",
+        ),
+        Option(
+            "dry-run",
+            Kind.BOOL,
+            False,
+            frozenset({CLI, PROJECT, HATCH}),
+            help="check everything and say what would be uploaded; upload, ask and save nothing",
+        ),
+        Option("report", Kind.PATH, None, frozenset({CLI, PROJECT, HATCH}), help="a path for a JSON report of the run"),
+        Option(
+            "pypirc",
+            Kind.PATH,
+            Path("~/.pypirc"),
+            frozenset({CLI, HATCH}),
+            help="the .pypirc file to read credentials from",
+        ),
+        Option(
+            "keyring",
+            Kind.BOOL,
+            True,
+            NOT_ENV,
+            help="look the password up in the keyring, and save a prompted one there",
+        ),
+        Option(
+            "timeout", Kind.SECONDS, 60.0, NOT_ENV, minimum=1, help="seconds of silence after which a request fails"
+        ),
+        Option(
+            "confirm",
+            Kind.SECONDS,
+            30.0,
+            NOT_ENV,
+            help="seconds to wait for the index to list what it accepted (0: do not read back)",
+        ),
     )
 }
 
@@ -189,14 +336,47 @@ class Settings:
         return getattr(self, name.replace("-", "_"))
 
     def shown(self) -> list[str]:
-        """`timeout = 60.0 (the default)` for each option but the credentials: for -v."""
-        lines = []
-        for name, option in OPTIONS.items():
-            if not option.credential:
-                value = self.value(name)
-                shown = repr(str(value)) if isinstance(value, (Path, Enum)) else repr(value)
-                lines.append(f"{name} = {shown} ({self.source(name)})")
-        return lines
+        """`timeout = 60 (the default)` for each option but the credentials, as you would write it: for -v."""
+        return [
+            f"{name} = {plain(self.value(name))} ({self.source(name)})"
+            for name, option in OPTIONS.items()
+            if not option.credential
+        ]
+
+
+def plain(value: Any) -> str:
+    """A value as you would write it: `auto`, `true`, `60`, `~/.pypirc`, `none`."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return printable_line(str(value))
+
+
+_VALUES = {Kind.STR: "TEXT", Kind.URL: "URL", Kind.PATH: "PATH", Kind.BOOL: "true|false", Kind.SECONDS: "SECONDS",
+           Kind.COUNT: "N", Kind.SECRET: "SECRET"}  # fmt: skip
+_PLACES = {CLI: "-o", PROJECT: "project config", HATCH: "Hatch config", REPO: "repos tables"}
+
+
+def help_text() -> list[str]:
+    """`-o help`: each option's key, allowed values, default, where it may be given, and what it means."""
+    lines = ["Options of hatch-custom-index: `-o KEY=VALUE`, or the places listed; `-` and `_` are one in keys"]
+    for option in OPTIONS.values():
+        values = "|".join(choice.value for choice in option.choices) if option.choices else _VALUES[option.kind]
+        if option.kind is Kind.COUNT and option.minimum:
+            values += f" (at least {option.minimum})"
+        places = [option.env if scope is ENV else _PLACES[scope] for scope in Scope if scope in option.where]
+        lines.append(f"  {option.name} = {values}   default: {option.default_text or plain(option.default)}")
+        lines.append(f"      {option.help}; in: {', '.join(str(place) for place in places)}")
+    return lines
+
+
+class HelpRequested(Exception):  # noqa: N818 -- what was asked, not an error
+    """`-o help` (or `-o help=true`): print `help_text()` and publish nothing."""
 
 
 @dataclass
@@ -320,9 +500,11 @@ def parse_cli(options: Mapping[str, Any]) -> Layer:
             continue
         name = canonical_key(key)
         where = f"option `-o {key}`"
+        if name == "help" and (raw is True or str(raw).strip().lower() in {"", *TRUE_WORDS}):
+            raise HelpRequested
         option = OPTIONS.get(name)
         if option is None or CLI not in option.where:
-            message = f"{where} is unknown; {_known(CLI)}"
+            message = f"{where} is unknown{did_you_mean(name, _names(CLI))} {_known(CLI)}; `-o help` describes each"
             raise ConfigurationError(message)
         _set_once(layer.values, name, Value(convert(option, raw, where), where))
         note_trimmed(layer, option, raw, where)
@@ -447,18 +629,23 @@ def _convert_config_value(name: str, raw: Any, where: str, scope: Scope, config:
         if name == "url":
             message = f"{where}: `url` belongs in a repository's table (`publish.{PLUGIN_NAME}.repos.NAME.url`)"
             raise ConfigurationError(message)
-        message = f"{where} is unknown here; {_known(scope)}"
+        message = f"{where} is unknown here{did_you_mean(name, _names(scope))} {_known(scope)}"
         raise ConfigurationError(message)
     return convert(option, raw, where)
 
 
-def _known(scope: Scope) -> str:
+def _names(scope: Scope) -> list[str]:
+    """The keys that `scope` takes."""
     names = sorted(name for name, option in OPTIONS.items() if scope in option.where)
     if scope == REPO:
         names = ["url", *names]
     if scope in {PROJECT, HATCH}:
         names += ["disable", "repos"]
-    return "valid keys: " + ", ".join(names)
+    return names
+
+
+def _known(scope: Scope) -> str:
+    return "Valid keys: " + ", ".join(_names(scope))
 
 
 def _set_once(values: dict[str, Value], name: str, value: Value) -> None:

@@ -32,7 +32,7 @@ def test_hatch_flags_publish_to_a_repository_of_hatch_s_own_table(sandbox, pypis
     assert f"Publishing to company ({pypiserver.url})" in result.output
     assert names(built) <= set(pypiserver.files())
     assert "username from option `-u/--user`, password from option `-a/--auth`" in result.output
-    assert "repo = 'company' (option `-r/--repo`)" in result.output
+    assert "repo = company (option `-r/--repo`)" in result.output
     assert "key `publish.index.repos.company.url`)" in result.output  # -v: which table defined it
 
 

@@ -69,15 +69,15 @@ def test_verbose_shows_settings_sources_requests_and_times(sandbox, local):
     result = project.publish("-o", "repo=local", "-o", "timeout=30", env={"HATCH_INDEX_AUTH": ALICE}, verbose=True)
 
     assert result.returncode == 0, result.output
-    assert "timeout = 30.0 (option `-o timeout`)" in result.output
+    assert "timeout = 30 (option `-o timeout`)" in result.output
     assert "retries = 3 (the default)" in result.output
-    assert "repo = 'local' (option `-o repo`)" in result.output
+    assert "repo = local (option `-o repo`)" in result.output
     assert f"GET {local.simple_url}{project.name}/ -> 404" in result.output
     assert f"POST {local.url} -> 200" in result.output
     assert "Credentials: username from Hatch config" in result.output
     assert "password from environment variable HATCH_INDEX_AUTH" in result.output
     assert " ... success (" in result.output  # the time per file
-    assert "pypirc = '~/.pypirc' (the default)" in result.output
+    assert "pypirc = ~/.pypirc (the default)" in result.output
 
 
 def test_the_release_is_shown_once_and_only_when_something_was_uploaded(sandbox, local):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -97,3 +98,42 @@ def test_several_versions_in_one_batch_get_a_note_and_all_go_up(sandbox, pypiser
     assert verbose.returncode == 0, verbose.output
     assert f"dist/{old[0].name}: version 1.0.0" in verbose.output
     assert {old[0].name, new[0].name} <= set(pypiserver.files())
+
+
+@pytest.mark.parametrize("given", ["help", "help=true"])
+def test_o_help_describes_every_option_and_publishes_nothing(sandbox, pypiserver, given):
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-r", pypiserver.url, "-o", given)
+
+    assert result.returncode == 0, result.output
+    assert "  jobs = N (at least 1)   default: 8" in result.output
+    assert "how many uploads run at once" in result.output
+    assert "  trusted-publishing = auto|always|never   default: auto" in result.output
+    assert "Publishing to" not in result.output
+    assert not [name for name in pypiserver.files() if name.startswith(project.name.replace("-", "_"))]
+
+
+def test_a_mistyped_o_key_gets_the_nearest_real_one(sandbox, pypiserver):
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-r", pypiserver.url, "-o", "jbos=4")
+
+    assert result.returncode == 1
+    assert "option `-o jbos` is unknown: did you mean 'jobs'?" in result.output
+    assert "`-o help` describes each" in result.output
+
+
+def test_v_shows_values_as_you_would_write_them(sandbox, pypiserver):
+    project = sandbox.project()
+    project.build(("wheel",))
+
+    result = project.publish("-r", pypiserver.url, "-u", "alice", "-a", PYPISERVER_USERS["alice"], verbose=1)
+
+    assert result.returncode == 0, result.output
+    assert "trusted-publishing = auto (the default)" in result.output
+    assert "timeout = 60 (the default)" in result.output
+    assert re.search(r"\b[A-Z][A-Za-z]+\.[A-Z_]{2,}\b", result.output) is None  # no `TrustedPublishingMode.AUTO`
+    assert "object at 0x" not in result.output

@@ -8,7 +8,18 @@ from typing import Any
 import pytest
 
 from hatch_custom_index.errors import PublishError, Secret
-from hatch_custom_index.settings import HATCH, PROJECT, Layer, parse_cli, parse_config, parse_env
+from hatch_custom_index.settings import (
+    HATCH,
+    OPTIONS,
+    PROJECT,
+    HelpRequested,
+    Layer,
+    Settings,
+    help_text,
+    parse_cli,
+    parse_config,
+    parse_env,
+)
 
 PROJECT_LABEL = "project config"
 HATCH_LABEL = "Hatch's config.toml"
@@ -24,8 +35,8 @@ def hatch(config: Any) -> Layer:
 
 def valid_keys(message: str) -> list[str]:
     """The keys an unknown-key error lists."""
-    assert "; valid keys: " in message
-    return message.split("; valid keys: ", 1)[1].split(", ")
+    assert " Valid keys: " in message
+    return message.split(" Valid keys: ", 1)[1].split(";", 1)[0].split(", ")
 
 
 # --- -o key=value ---------------------------------------------------------------------------------------------------
@@ -43,6 +54,48 @@ def test_cli_key_given_both_ways_is_an_error() -> None:
         parse_cli({"ca_cert": "/a.pem", "ca-cert": "/b.pem"})
     assert "`ca-cert`" in str(caught.value)
     assert "-o ca-cert" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("parse", "key", "nearest"),
+    [(parse_cli, "jbos", "jobs"), (parse_cli, "skip_exsting", "skip-existing"), (hatch, "timout", "timeout")],
+)
+def test_a_mistyped_key_gets_the_nearest_real_one(parse: Any, key: str, nearest: str) -> None:
+    with pytest.raises(PublishError, match=f"is unknown( here)?: did you mean '{nearest}'"):
+        parse({key: "4"})
+
+
+def test_a_mistyped_repos_table_key_gets_the_nearest_real_one() -> None:
+    with pytest.raises(PublishError, match=r"repos\.corp\.simple_ulr` is unknown here: did you mean 'simple-url'"):
+        hatch({"repos": {"corp": {"url": "https://pkgs.example/", "simple_ulr": "https://pkgs.example/simple/"}}})
+
+
+@pytest.mark.parametrize("raw", ["", "true", True])
+def test_help_is_asked_with_or_without_a_value(raw: object) -> None:
+    with pytest.raises(HelpRequested):
+        parse_cli({"help": raw})
+
+
+def test_help_describes_every_option_from_the_registry() -> None:
+    text = "\n".join(help_text())
+    for option in OPTIONS.values():
+        assert f"  {option.name} = " in text
+        assert option.help, option.name
+        assert option.help in text
+    assert "  trusted-publishing = auto|always|never   default: auto" in text
+    assert "  jobs = N (at least 1)   default: 8" in text
+    assert "  user = TEXT   default: __token__" in text
+    assert "in: -o, HATCH_INDEX_AUTH, Hatch config, repos tables" in text
+
+
+def test_values_are_shown_as_you_would_write_them() -> None:
+    shown = Settings.from_values({}).shown()
+    assert "trusted-publishing = auto (the default)" in shown
+    assert "timeout = 60 (the default)" in shown
+    assert "pypirc = ~/.pypirc (the default)" in shown
+    assert "keyring = true (the default)" in shown
+    assert "simple-url = none (the default)" in shown
+    assert not [line for line in shown if "Mode." in line or "object at 0x" in line or "'" in line]
 
 
 def test_cli_unknown_key_names_it_and_lists_valid_keys() -> None:
