@@ -54,6 +54,7 @@ PLATFORMS = [
                      "win_amd64")
 ]  # fmt: skip
 OURS = "custom-index"
+OURS_MD5 = "custom-index-md5"  # with option md5, as Artifactory gets it: what md5 costs
 PEERS = ("hatch-index", "twine", "uv")
 WHOLE_DIRECTORY = 100  # files: a batch this big is given as its directory, as a user would
 
@@ -119,8 +120,9 @@ def command(tool: str, url: str, files: list[Path], simple_url: str | None) -> l
     if len(files) > WHOLE_DIRECTORY:  # given as a directory to Hatch's publishers, as a glob to the others
         directory = files[0].parent
         paths = [str(directory / "*.whl")] if tool in {"twine", "uv"} else [str(directory)]
-    if tool == OURS:
+    if tool in {OURS, OURS_MD5}:
         options = ["-o", f"repo={url}", "-o", f"user={USER}", "-o", f"auth={PASSWORD}"]
+        options += ["-o", "md5=true"] if tool == OURS_MD5 else []
         if simple_url:
             options += ["-o", f"simple-url={simple_url}"]
         return [sys.executable, "-m", "hatch", "publish", "-p", OURS, *options, *paths]
@@ -240,7 +242,7 @@ def compare(
 
 def table(title: str, results: Results, files: int = 0) -> str:
     tools = list(results.samples)
-    peers = [tool for tool in tools if tool != OURS]
+    peers = [tool for tool in tools if tool in PEERS]
     fastest = min(peers, key=lambda tool: results.median(tool, "wall")) if peers else None
     lines = [
         f"#### {title}",
@@ -272,7 +274,7 @@ def main() -> int:
     parser.add_argument("--page-links", default="250000,500000,1000000", help="links of the big simple pages")
     parser.add_argument("--page-depth", default="625000,1250000,2500000", help="depths of the nested-tag pages")
     parser.add_argument("--workloads", default="many,big,devpi,republish,batch,pages")
-    parser.add_argument("--tools", default=",".join((OURS, *PEERS)))
+    parser.add_argument("--tools", default=",".join((OURS, *PEERS)), help=f"also {OURS_MD5}: ours with md5")
     args = parser.parse_args()
     SPAWNER_PROCESS.append(Spawner())
     compile_plugin()
