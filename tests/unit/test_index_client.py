@@ -223,3 +223,15 @@ def test_a_simple_page_redirected_to_another_origin_is_read_there_without_creden
         assert index.client.confirm([artifact], CREDENTIALS, index.facts, wait=1.0) == Confirmation([])
         assert [path for method, path, _ in cdn.state.requests if method == "GET"]
         assert cdn.state.authorized_reads == []
+
+
+def test_a_redirect_loop_is_a_problem_not_an_empty_page(server) -> None:
+    server.state.simple_redirect = server.origin  # every simple page redirected to itself
+    index = Index(server)
+
+    holdings = index.client.existing_files("demo-pkg", lambda: None, index.facts)
+
+    assert holdings.files == {}
+    assert holdings.problem == (
+        f"could not check {server.simple_url}demo-pkg/ for files already there: more than 5 redirects"
+    )

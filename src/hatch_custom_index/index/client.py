@@ -175,8 +175,12 @@ class IndexClient:
                 "already there: give its credentials in the proxy's URL (http://user:password@host:port)"
             )
             raise IndexUnreachableError(message)
-        if response.is_redirect:  # to a public index: pypiserver's fallback to pypi.org for projects it lacks
-            return Holdings({}, facts)
+        if response.is_redirect:
+            target = urljoin(read, response.headers.get("Location", ""))
+            if is_public_simple_page(target):  # pypiserver's fallback to pypi.org for projects it lacks
+                return Holdings({}, facts)
+            problem = f"could not check {redact_url(url)} for files already there: more than {MAX_REDIRECTS} redirects"
+            return Holdings({}, facts, problem)
         if response.status_code == httpx2.codes.NOT_FOUND:
             return Holdings({}, facts, page_missing=True)
         if response.status_code != httpx2.codes.OK:
