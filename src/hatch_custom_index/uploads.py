@@ -49,7 +49,8 @@ class Uploader:
     def run(self, batch: list[Artifact], to_upload: list[Artifact]) -> list[Outcome]:
         """Every file's outcome, in the batch's order. Ctrl-C stops it: running uploads are cut off and reported as
         interrupted, the rest as not attempted."""
-        outcomes: dict[str, Outcome] = {a.name: Outcome(a, Status.EXISTS) for a in batch if a not in to_upload}
+        uploading = {a.name for a in to_upload}  # by name: a list's `in` compares whole artifacts, N times over
+        outcomes: dict[str, Outcome] = {a.name: Outcome(a, Status.EXISTS) for a in batch if a.name not in uploading}
         printer = _OrderedReport(batch, self.report)
         for outcome in outcomes.values():
             printer.add(outcome)
@@ -148,14 +149,16 @@ class Uploader:
     ) -> tuple[list[Artifact], list[Artifact]]:
         """A release with no file on the index yet gets its first file uploaded alone; the batch is in plan order,
         so that is its sdist when it has one."""
-        released = {(a.project, a.version) for a in batch if a not in to_upload}
+        uploading = {a.name for a in to_upload}
+        released = {(a.project, a.version) for a in batch if a.name not in uploading}
         first: dict[tuple[str, str], Artifact] = {}
         for artifact in to_upload:
             release = (artifact.project, artifact.version)
             if release not in released:
                 first.setdefault(release, artifact)
         firsts = list(first.values())
-        return firsts, [a for a in to_upload if a not in firsts]
+        alone = {a.name for a in firsts}
+        return firsts, [a for a in to_upload if a.name not in alone]
 
 
 class UploadInterrupted(Exception):  # noqa: N818 -- it is what happened, not an error of the plugin
