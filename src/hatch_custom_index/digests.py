@@ -11,11 +11,10 @@ that is refused (a FIPS build of OpenSSL that forbids md5 outright).
 from __future__ import annotations
 
 import hashlib
-import os
 import queue
 import threading
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from hatch_custom_index.urls import CLOUDSMITH_UPLOAD_HOST
@@ -24,8 +23,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from hatch_custom_index.artifacts import Artifact
-    from hatch_custom_index.settings import Settings
 
 CHUNK_SIZE = 256 * 1024  # what an upload reads and sends at a time
 HASH_CHUNK_SIZE = 1024 * 1024  # what hashing alone reads at a time: fewer hand-overs of the GIL
@@ -55,7 +52,17 @@ ARTIFACTORY_HOST_SUFFIX = ".jfrog.io"  # JFrog's cloud: https://NAME.jfrog.io/ar
 ARTIFACTORY_PYPI_PATH = "/api/pypi/"  # Artifactory's PyPI repositories, under /artifactory/ or at the root
 
 
-def upload_digests(url: str, settings: Settings) -> tuple[str, ...]:
+class DigestSettings(Protocol):
+    """What of a repository's settings decides its digests."""
+
+    @property
+    def md5(self) -> bool: ...
+
+    @property
+    def oidc_provider(self) -> str | None: ...
+
+
+def upload_digests(url: str, settings: DigestSettings) -> tuple[str, ...]:
     """The digest fields an upload to `url` carries: sha256 and blake2b-256, and md5 for Artifactory (by its URL, or
     an OIDC provider set for JFrog's exchange: anywhere but Cloudsmith) or where option `md5` asks for it."""
     jfrog_exchange = settings.oidc_provider is not None and _host(url) != CLOUDSMITH_UPLOAD_HOST
@@ -121,51 +128,3 @@ def file_sha256(path: Path, abandon: Callable[[], bool] | None = None) -> str | 
                 return None
             hasher.update(view[:count])
     return hasher.hexdigest()
-
-
-class Sha256Prefetch:
-    """Hashes the batch's files on one background thread while the index is asked what it holds; `finish(wanted)`
-    then hashes the rest of `wanted` on every core and abandons the others, mid-file if need be. Unreadable files are
-    left unhashed: the upload says what is wrong with them."""
-
-    def __init__(self, artifacts: list[Artifact]) -> None:
-        self._pending: queue.SimpleQueue[Artifact] = queue.SimpleQueue()
-        for artifact in artifacts:
-            self._pending.put(artifact)
-        self._wanted: set[str] | None = None  # names; None: all
-        self._threads = [self._start()]
-
-    def _start(self) -> threading.Thread:
-        thread = threading.Thread(target=self._work, name="sha256", daemon=True)
-        thread.start()
-        return thread
-
-    def _is_wanted(self, artifact: Artifact) -> bool:
-        return self._wanted is None or artifact.name in self._wanted
-
-    def _is_unwanted(self, artifact: Artifact) -> bool:
-        return not self._is_wanted(artifact)
-
-    def _work(self) -> None:
-        while True:
-            try:
-                artifact = self._pending.get_nowait()
-            except queue.Empty:
-                return
-            if SHA256 in artifact.digests or not self._is_wanted(artifact):
-                continue
-            try:
-                digest = file_sha256(artifact.path, partial(self._is_unwanted, artifact))
-            except OSError:
-                continue
-            if digest is not None:
-                artifact.record_digests({SHA256: digest})
-
-    def finish(self, wanted: list[Artifact]) -> None:
-        """Hash what is left of `wanted` with a thread per core, drop the rest, and wait: afterwards no digest is
-        written behind the caller's back."""
-        self._wanted = {artifact.name for artifact in wanted}
-        helpers = min(len(wanted), self._pending.qsize(), (os.cpu_count() or 1) - 1)
-        self._threads += [self._start() for _ in range(helpers)]
-        for thread in self._threads:
-            thread.join()

@@ -11,6 +11,7 @@ import os
 from typing import TYPE_CHECKING
 
 from hatch_custom_index.digests import CHUNK_SIZE, DIGEST_FIELDS, HEX_LENGTHS, Digester
+from hatch_custom_index.discovery import identity
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
@@ -89,12 +90,6 @@ class UploadBody:
         self.digests = digests
         trailer = b"".join(self._part(name, digests[name].encode()) for name in self.digest_fields)
         yield b"\r\n" + trailer + self._closing
-
-
-def identity(path: Path) -> tuple[int, ...]:
-    """What changes when a file is rewritten: its device, inode, size and modification time."""
-    stat = os.stat(path)
-    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def _quote(value: str) -> str:

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 import click
 from hatch.publish.plugin.interface import PublisherInterface
 
-from hatch_custom_index.artifacts import Found, find_artifacts, read_batch
+from hatch_custom_index.artifacts import read_batch
 from hatch_custom_index.cache import UserCache
 from hatch_custom_index.cloud import CloudCredentials, expected_username, recognise
 from hatch_custom_index.credentials import DEFAULT_USERNAME, CredentialChain
-from hatch_custom_index.digests import Sha256Prefetch
+from hatch_custom_index.discovery import Found, find_artifacts
 from hatch_custom_index.errors import ConfigurationError, IndexUnreachableError, PublishError, Redactor, redact_url
 from hatch_custom_index.hatch_flags import merge_command_line, read_flags
 from hatch_custom_index.index import Holdings, IndexClient, IndexFacts
@@ -42,6 +42,7 @@ from hatch_custom_index.outcome import (
     unlisted,
 )
 from hatch_custom_index.plan import Plan, make_plan, several_versions, unreadable_index
+from hatch_custom_index.prefetch import Sha256Prefetch
 from hatch_custom_index.progress import LiveProgress
 from hatch_custom_index.progress import wanted as progress_wanted
 from hatch_custom_index.pypirc import Pypirc, default_path, load_pypirc

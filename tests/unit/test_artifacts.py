@@ -12,8 +12,6 @@ import pytest
 from hatch_custom_index import archive
 from hatch_custom_index.artifacts import (
     Artifact,
-    Found,
-    find_artifacts,
     metadata_form_fields,
     parse_metadata,
     plan_order,
@@ -23,6 +21,7 @@ from hatch_custom_index.artifacts import (
     subject_of,
 )
 from hatch_custom_index.attestations import Listing, find_attestations
+from hatch_custom_index.discovery import Found, find_artifacts
 from hatch_custom_index.errors import PublishError
 from tests.unit.builders import build, metadata_text, write_sdist, write_wheel
 

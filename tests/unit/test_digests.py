@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from hatch_custom_index import digests
-from hatch_custom_index.digests import SHA256, Sha256Prefetch
+from hatch_custom_index.digests import SHA256
+from hatch_custom_index.prefetch import Sha256Prefetch
 from hatch_custom_index.settings import Settings, Value
 
 if TYPE_CHECKING:

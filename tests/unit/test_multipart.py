@@ -12,7 +12,8 @@ import pytest
 from devtools.warehouse import parse_form
 from hatch_custom_index import digests, multipart
 from hatch_custom_index.digests import file_sha256
-from hatch_custom_index.multipart import UploadBody, identity
+from hatch_custom_index.discovery import identity
+from hatch_custom_index.multipart import UploadBody
 
 if TYPE_CHECKING:
     from pathlib import Path
