@@ -121,7 +121,7 @@ class IndexClient:
                 "and ALL_PROXY (http://[user:password@]host:port)"
             )
             raise ConfigurationError(message) from None
-        self.bounded = install(self.client)  # a whole-request deadline beside the per-read timeouts
+        install(self.client)  # a whole-request deadline beside the per-read timeouts (httpx2 has no public hook)
         self._roots: dict[str, bool] = {}  # simple API root -> whether it answers as one
         self.digest_fields = upload_digests(repository.url, repository.settings)  # md5 only where it is needed
 
