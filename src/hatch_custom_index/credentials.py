@@ -16,26 +16,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from hatch_custom_index.errors import NoCredentialsError, Redactor, Secret, TrustedPublishingError
-from hatch_custom_index.model import Credentials
-from hatch_custom_index.settings import OPTIONS, TrustedPublishingMode
+from hatch_custom_index.model import Credentials, MintedToken, NotMinted
+from hatch_custom_index.settings import OPTIONS
 from hatch_custom_index.suggest import look_alike_variables
-from hatch_custom_index.trusted import MintedToken, NotMinted
+from hatch_custom_index.tokens import TRUSTED
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from hatch_custom_index.cache import UserCache
-    from hatch_custom_index.cloud import CloudCredentials, CloudIndex
     from hatch_custom_index.keyrings import Keyring
     from hatch_custom_index.model import Outcome
     from hatch_custom_index.pypirc import Pypirc, PypircEntry
     from hatch_custom_index.repositories import Repository
-    from hatch_custom_index.trusted import TrustedPublishing
+    from hatch_custom_index.tokens import Tokens
 
 DEFAULT_USERNAME = "__token__"
 KEYRING = "keyring"  # the source of a credential found there
 PROMPT = "the interactive prompt"
-TRUSTED = "trusted publishing"  # the source of credentials it minted
 
 
 class Prompter(Protocol):
@@ -71,8 +69,7 @@ class CredentialChain:
         cache: UserCache | None = None,
         keyring: Keyring | None = None,
         prompter: Prompter | None = None,
-        trusted: TrustedPublishing | None = None,
-        cloud: CloudCredentials | None = None,
+        tokens: Tokens | None = None,
         redact: Redactor | None = None,
         default_username: str = DEFAULT_USERNAME,
         environ: Mapping[str, str] | None = None,
@@ -82,8 +79,7 @@ class CredentialChain:
         self.cache = cache
         self.keyring = keyring
         self.prompter = prompter
-        self.trusted = trusted
-        self.cloud = cloud
+        self.tokens = tokens
         self.redact = redact
         self.default_username = default_username
         self.environ = os.environ if environ is None else environ
@@ -117,12 +113,12 @@ class CredentialChain:
             return Credentials(str(self.username.value), secret)
 
     def _resolve(self) -> tuple[Found, Found]:
-        trusted = self.trusted
-        if trusted is not None and trusted.mode is TrustedPublishingMode.ALWAYS:
-            minted = trusted.mint()
+        tokens = self.tokens
+        if tokens is not None and tokens.first is not None:  # trusted publishing in `always` mode
+            minted = tokens.first.mint()
             if isinstance(minted, NotMinted):  # `always` raises rather than give this; kept for the type
                 raise TrustedPublishingError(minted.reason)
-            return self._use(minted)
+            return self._use(minted, tokens.first.source)
         username = self._given_username()
         password = self._given_password(username)
         if password is None and username is None and self.keyring is not None:
@@ -132,16 +128,13 @@ class CredentialChain:
         if password is None and username is not None:
             password = self._keyring_password(username)
         why_not_trusted = ""
-        if password is None and self.cloud is not None:  # a cloud registry: its SDK, never PyPI's exchange
-            cloud_token = self.cloud.token()
-            if isinstance(cloud_token, MintedToken):
-                return self._use(cloud_token, self.cloud.index.username, self.cloud.index.name)
-            why_not_trusted = cloud_token.reason
-        elif password is None and trusted is not None:
-            decision = trusted.wanted(str(username.value) if username is not None else None)
-            minted = trusted.mint() if decision.wanted else NotMinted(decision.reason)
+        # A cloud registry's SDK (never PyPI's exchange there), else trusted publishing where it is wanted.
+        if password is None and tokens is not None:
+            exchange = tokens.last
+            decision = exchange.wanted(str(username.value) if username is not None else None)
+            minted = exchange.mint() if decision.wanted else NotMinted(decision.reason)
             if isinstance(minted, MintedToken):
-                return self._use(minted)
+                return self._use(minted, exchange.source)
             why_not_trusted = minted.reason
         if username is None:
             username = self._remembered_or_prompted_username()
@@ -151,10 +144,9 @@ class CredentialChain:
             password = self._prompted_password(username, why_not_trusted)
         return username, password
 
-    def _use(self, minted: MintedToken, username: str | None = None, source: str = TRUSTED) -> tuple[Found, Found]:
+    def _use(self, minted: MintedToken, source: str) -> tuple[Found, Found]:
         self.minted = minted
-        user = minted.username if username is None else username
-        return Found(user, source), Found(minted.token, f"{source} ({minted.provider})")
+        return Found(minted.username, source), Found(minted.token, f"{source} ({minted.provider})")
 
     @property
     def trusted_publishing(self) -> bool:
@@ -234,22 +226,15 @@ class CredentialChain:
             "Prompting is off (`--no-prompt`, or no terminal)" + hints
         )
 
-    def preview(
-        self, *, interactive: bool, trusted: TrustedPublishing | None, cloud: CloudIndex | None = None
-    ) -> CredentialsPreview:
+    def preview(self, *, interactive: bool, tokens: Tokens | None) -> CredentialsPreview:
         """Where a real run would take the credentials from (for a dry run): found without prompting, without
-        minting a token, without saving anything. `trusted` and `cloud` are what a real run would try."""
+        minting a token, without saving anything. `tokens` are what a real run would try."""
         try:
             username, password = self._resolve()
         except NoCredentialsError as e:
-            if cloud is not None:
-                return CredentialsPreview(
-                    f"{cloud.name} (a real run asks {cloud.sdk} for a token, user {cloud.username})"
-                )
-            if trusted is not None and trusted.wanted(None).wanted:
-                return CredentialsPreview(
-                    "trusted publishing (a real run exchanges the CI's identity token at the index)"
-                )
+            would_mint = tokens.last.preview() if tokens is not None else None
+            if would_mint:
+                return CredentialsPreview(would_mint)
             if interactive:
                 return CredentialsPreview(PROMPT)
             return CredentialsPreview(str(e), found=False)

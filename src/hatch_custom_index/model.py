@@ -1,7 +1,9 @@
-"""The small shared values: what happened to a file (`Status`, `Outcome`) and the credentials of a request."""
+"""The small shared values: what happened to a file (`Status`, `Outcome`), the credentials of a request, and a
+short-lived token (`MintedToken`, or `NotMinted` saying why not)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -9,6 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from hatch_custom_index.artifacts import Artifact
     from hatch_custom_index.errors import Secret
+
+REMINT_MARGIN = 60.0  # seconds before a minted token expires when a fresh one is minted
 
 
 class Status(str, Enum):
@@ -56,3 +60,32 @@ class Credentials:
 
     username: str
     password: Secret
+
+
+@dataclass(frozen=True)
+class MintedToken:
+    """A short-lived upload token: trusted publishing's, or a cloud registry's from its SDK."""
+
+    token: Secret
+    expires: float  # Unix time
+    provider: str
+    username: str = "__token__"  # the user the token uploads as
+
+    def expiring(self) -> bool:
+        """Within a minute of its expiry: time to mint a fresh one before it lapses mid-upload."""
+        return time.time() > self.expires - REMINT_MARGIN
+
+
+@dataclass(frozen=True)
+class NotMinted:
+    """A token was tried for (trusted publishing in `auto` mode, a cloud SDK), and none can be had here: why."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether to try for a token, and if not, why (for the "no password" error)."""
+
+    wanted: bool
+    reason: str = ""

@@ -22,7 +22,6 @@ from hatch.publish.plugin.interface import PublisherInterface
 
 from hatch_custom_index.artifacts import read_batch
 from hatch_custom_index.cache import UserCache
-from hatch_custom_index.cloud import CloudCredentials, expected_username, recognise
 from hatch_custom_index.credentials import DEFAULT_USERNAME, CredentialChain
 from hatch_custom_index.discovery import Found, find_artifacts
 from hatch_custom_index.errors import ConfigurationError, IndexUnreachableError, PublishError, Redactor, redact_url
@@ -65,8 +64,8 @@ from hatch_custom_index.settings import (
     report_option,
 )
 from hatch_custom_index.text import printable, printable_line
+from hatch_custom_index.tokens import Tokens, expected_username, tokens_for
 from hatch_custom_index.transport import proxy_secrets, require_safe_transport
-from hatch_custom_index.trusted import TrustedPublishing
 from hatch_custom_index.uploads import Uploader, UploadInterrupted
 from hatch_custom_index.urls import devpi_simple_upload_url, upload_url_for_simple
 
@@ -147,16 +146,16 @@ class CustomIndexPublisher(PublisherInterface):
         with IndexClient(
             repository, redact=self._redact, notify=self._warn, debug=self._debug, verbosity=verbosity
         ) as client:
-            trusted = TrustedPublishing(client, repository.settings.trusted_publishing, mask=_print_now)
+            tokens = tokens_for(client, repository.settings.trusted_publishing, mask=_print_now)
             # A dry run asks nothing and mints nothing, even for an index that refuses anonymous reads.
             chain = self._credential_chain(
-                repository, pypirc, prompter, None if dry_run else trusted, interactive=interactive, dry_run=dry_run
+                repository, pypirc, prompter, tokens, interactive=interactive, dry_run=dry_run
             )
             started = time.monotonic()
             plan, facts, readable = self._plan(batch, client, chain, dry_run=dry_run)
             self._report.outcomes = plan.outcomes(dry_run=dry_run)
             if dry_run:
-                self._dry_run(plan, chain, trusted, root, interactive=interactive)
+                self._dry_run(plan, chain, tokens, root, interactive=interactive)
                 return
             if plan.refusals:
                 self._finish(plan.outcomes(), client, started, prompter)
@@ -245,7 +244,7 @@ class CustomIndexPublisher(PublisherInterface):
         repository: Repository,
         pypirc: Pypirc | None,
         prompter: _HatchPrompter | None,
-        trusted: TrustedPublishing | None,
+        tokens: Tokens,
         *,
         interactive: bool,
         dry_run: bool = False,
@@ -254,15 +253,13 @@ class CustomIndexPublisher(PublisherInterface):
         if repository.settings.keyring:
             wait = WAIT_AT_A_TERMINAL if interactive else WAIT_UNATTENDED
             keyring = Keyring(repository.url, self._warn, timeout=wait, note=self._debug)
-        cloud = recognise(repository.url, repository.settings.registry)
         return CredentialChain(
             repository,
             pypirc=pypirc,
             cache=self._user_cache(),
             keyring=keyring,
             prompter=prompter,
-            trusted=trusted,
-            cloud=CloudCredentials(cloud) if cloud is not None and not dry_run else None,  # a dry run gets no token
+            tokens=None if dry_run else tokens,  # a dry run gets no token
             redact=self._redact,
             default_username=expected_username(repository.url, repository.settings.registry) or DEFAULT_USERNAME,
         )
@@ -378,9 +375,7 @@ class CustomIndexPublisher(PublisherInterface):
         )
         return plan, facts, readable
 
-    def _dry_run(
-        self, plan: Plan, chain: CredentialChain, trusted: TrustedPublishing, root: Path, *, interactive: bool
-    ) -> None:
+    def _dry_run(self, plan: Plan, chain: CredentialChain, tokens: Tokens, root: Path, *, interactive: bool) -> None:
         """What a real run would do, and stop: no upload, no prompt, nothing minted, nothing saved."""
         self.app.display_info("Dry run: nothing is uploaded, nothing is saved")
         for artifact, line in plan.preview():
@@ -388,8 +383,7 @@ class CustomIndexPublisher(PublisherInterface):
         if plan.refusals:
             raise PublishError(plan.refused_message(dry_run=True))
         if plan.to_upload:
-            cloud = recognise(chain.repository.url, chain.repository.settings.registry)
-            preview = chain.preview(interactive=interactive, trusted=trusted, cloud=cloud)
+            preview = chain.preview(interactive=interactive, tokens=tokens)
             if not preview.found:
                 message = f"A real run would stop before uploading: {preview.text}"
                 raise PublishError(message)

@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from hatch_custom_index import cloud
-from hatch_custom_index.cloud import CloudCredentials, CloudIndex, expected_username, recognise
+from hatch_custom_index.model import NotMinted
 from hatch_custom_index.settings import Registry
-from hatch_custom_index.trusted import NotMinted
+from hatch_custom_index.tokens import cloud, expected_username
+from hatch_custom_index.tokens.cloud import CloudIndex, CloudSdk, recognise
 
 CODEARTIFACT = "https://my-corp-domain-123456789012.d.codeartifact.eu-west-1.amazonaws.com/pypi/internal/"
 
@@ -59,7 +59,7 @@ def test_the_registry_option_names_the_kind_for_a_custom_domain_or_none() -> Non
 def test_a_codeartifact_url_that_names_no_domain_says_so() -> None:
     index = recognise("https://wheels.corp.example/pypi/x/", Registry.CODEARTIFACT)
     assert index is not None
-    minted = CloudCredentials(index).token()
+    minted = CloudSdk(index).mint()
     assert isinstance(minted, NotMinted)
     assert "the URL does not name the domain and account" in minted.reason
 
@@ -79,7 +79,7 @@ def test_the_username_an_index_expects(url: str, expected: str | None) -> None:
 def test_a_missing_sdk_names_the_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     index = CloudIndex(Registry.AZURE_ARTIFACTS, "Azure Artifacts", "azure", "azure", "azure-identity")
     monkeypatch.setitem(sys.modules, "azure.identity", None)  # as if not installed: importing it fails
-    minted = CloudCredentials(index).token()
+    minted = CloudSdk(index).mint()
     assert isinstance(minted, NotMinted)
     assert minted.reason == (
         "Azure Artifacts (its SDK is not installed: install hatch-custom-index[azure] beside Hatch for a token from "
@@ -93,7 +93,7 @@ def test_a_token_call_that_never_answers_ends_within_its_bound(monkeypatch: pyte
     index = recognise("https://pkgs.dev.azure.com/o/p/_packaging/f/pypi/upload/")
     assert index is not None
 
-    minted = CloudCredentials(index, timeout=0.05).token()
+    minted = CloudSdk(index, timeout=0.05).mint()
 
     assert isinstance(minted, NotMinted)
     assert minted.reason == "Azure Artifacts (no token within 0.05 s)"
@@ -109,7 +109,7 @@ def test_a_token_call_failure_is_scrubbed_of_token_shaped_text(monkeypatch: pyte
     index = recognise("https://pkgs.dev.azure.com/o/p/_packaging/f/pypi/upload/")
     assert index is not None
 
-    minted = CloudCredentials(index).token()
+    minted = CloudSdk(index).mint()
 
     assert isinstance(minted, NotMinted)
     assert "pypi-AgEI" not in minted.reason

@@ -9,7 +9,9 @@ import json
 import pytest
 
 from hatch_custom_index.errors import TrustedPublishingError
-from hatch_custom_index.trusted import TrustedPublishing, _jfrog_user, is_plain_token, relayed_audience
+from hatch_custom_index.tokens.identity import is_plain_token, require_https
+from hatch_custom_index.tokens.jfrog import jfrog_user
+from hatch_custom_index.tokens.pypi import relayed_audience
 
 
 def token_with(claims: dict[str, str]) -> str:
@@ -27,21 +29,21 @@ def token_with(claims: dict[str, str]) -> str:
     ],
 )
 def test_the_user_a_jfrog_token_stands_for(subject: str, user: str) -> None:
-    assert _jfrog_user(token_with({"sub": subject})) == user
+    assert jfrog_user(token_with({"sub": subject})) == user
 
 
 def test_a_jfrog_token_that_is_no_jwt_uploads_with_an_empty_username() -> None:
-    assert _jfrog_user("an-opaque-reference-token") == ""
+    assert jfrog_user("an-opaque-reference-token") == ""
 
 
 @pytest.mark.parametrize("url", ["https://api.cloudsmith.io/openid/corp/", "http://127.0.0.1:8080/openid/corp/"])
 def test_an_identity_token_goes_over_https_or_to_this_machine(url: str) -> None:
-    TrustedPublishing._require_https(url)  # noqa: SLF001
+    require_https(url)
 
 
 def test_an_identity_token_never_goes_over_plain_http_to_another_machine() -> None:
     with pytest.raises(TrustedPublishingError) as caught:
-        TrustedPublishing._require_https("http://api.example/openid/x/")  # noqa: SLF001
+        require_https("http://api.example/openid/x/")
     assert str(caught.value) == (
         "trusted publishing needs https: http://api.example/openid/x/ is plain http to another machine"
     )

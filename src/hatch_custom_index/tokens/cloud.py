@@ -14,14 +14,18 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from hatch_custom_index.bounded import call_within, describe
 from hatch_custom_index.errors import Secret, scrub
+from hatch_custom_index.model import Decision, MintedToken, NotMinted
 from hatch_custom_index.settings import Registry
-from hatch_custom_index.trusted import MintedToken, NotMinted
-from hatch_custom_index.urls import CLOUDSMITH_UPLOAD_HOST
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from hatch_custom_index.tokens.identity import Context
 
 # How long a cloud SDK may take to give a token (it may probe a metadata server, or run a CLI).
 WAIT = 30.0
@@ -50,41 +54,76 @@ class CloudIndex:
     owner: str = ""
 
 
-def expected_username(url: str, setting: Registry = Registry.AUTO) -> str | None:
-    """The username an index takes where `__token__` is refused: a cloud registry's, Cloudsmith's `token`."""
-    index = recognise(url, setting)
-    if index is not None:
-        return index.username
-    return "token" if (urlsplit(url).hostname or "").lower() == CLOUDSMITH_UPLOAD_HOST else None
-
-
 def recognise(url: str, setting: Registry = Registry.AUTO) -> CloudIndex | None:
     """The cloud registry at `url`, by its host (or as the `registry` option names it), or None."""
-    host = (urlsplit(url).hostname or "").lower()
-    codeartifact = CODEARTIFACT_HOST.match(host)
-    if setting is Registry.NONE:
-        return None
+    for kind in (_codeartifact_index, _artifact_registry_index, _azure_index):
+        index = kind(url, setting)
+        if index is not None:
+            return index
+    return None
+
+
+def _codeartifact_index(url: str, setting: Registry) -> CloudIndex | None:
+    codeartifact = CODEARTIFACT_HOST.match((urlsplit(url).hostname or "").lower())
     if setting is Registry.CODEARTIFACT or (setting is Registry.AUTO and codeartifact):
         parts = codeartifact.groupdict() if codeartifact else {"region": "", "domain": "", "owner": ""}
         return CloudIndex(Registry.CODEARTIFACT, "AWS CodeArtifact", "aws", "aws", "boto3", **parts)
+    return None
+
+
+def _artifact_registry_index(url: str, setting: Registry) -> CloudIndex | None:
+    host = (urlsplit(url).hostname or "").lower()
     if setting is Registry.ARTIFACT_REGISTRY or (setting is Registry.AUTO and ARTIFACT_REGISTRY_HOST.match(host)):
         return CloudIndex(
             Registry.ARTIFACT_REGISTRY, "Google Artifact Registry", "oauth2accesstoken", "google", "google-auth"
         )
+    return None
+
+
+def _azure_index(url: str, setting: Registry) -> CloudIndex | None:
+    host = (urlsplit(url).hostname or "").lower()
     if setting is Registry.AZURE_ARTIFACTS or (setting is Registry.AUTO and AZURE_HOSTS.match(host)):
         return CloudIndex(Registry.AZURE_ARTIFACTS, "Azure Artifacts", "azure", "azure", "azure-identity")
     return None
 
 
-class CloudCredentials:
+def _detector(kind: Callable[[str, Registry], CloudIndex | None]) -> Callable[[Context], CloudSdk | None]:
+    def detect(context: Context) -> CloudSdk | None:
+        index = kind(context.url, context.settings.registry)
+        return CloudSdk(index) if index is not None else None
+
+    return detect
+
+
+# The exchanges' detectors, one a cloud: its registry, by the upload URL's host or as option `registry` names it.
+codeartifact = _detector(_codeartifact_index)
+artifact_registry = _detector(_artifact_registry_index)
+azure = _detector(_azure_index)
+
+
+class CloudSdk:
     """Tokens for one cloud registry, each fetched by its SDK within `timeout` seconds; a failure is a `NotMinted`
     saying why (shown where the "no password" error lists the places looked), never a traceback."""
+
+    trusted = False
 
     def __init__(self, index: CloudIndex, *, timeout: float = WAIT) -> None:
         self.index = index
         self.timeout = timeout
 
-    def token(self) -> MintedToken | NotMinted:
+    @property
+    def source(self) -> str:
+        return self.index.name
+
+    def wanted(self, username: str | None) -> Decision:  # noqa: ARG002 -- a cloud registry takes only its tokens
+        """Always: the registry takes its SDK's tokens, whatever username was given."""
+        return Decision(wanted=True)
+
+    def preview(self) -> str:
+        index = self.index
+        return f"{index.name} (a real run asks {index.sdk} for a token, user {index.username})"
+
+    def mint(self) -> MintedToken | NotMinted:
         index = self.index
         fetch = {
             Registry.CODEARTIFACT: _codeartifact,
@@ -94,7 +133,7 @@ class CloudCredentials:
         answer = call_within(lambda: fetch(index), self.timeout, "cloud-token")
         if answer.value is not None:
             token, expires, detail = answer.value
-            return MintedToken(Secret(token), expires, f"{index.sdk}{detail}")
+            return MintedToken(Secret(token), expires, f"{index.sdk}{detail}", index.username)
         if answer.error is None:
             why = f"no token within {self.timeout:g} s"
         elif isinstance(answer.error, _MissingSdk):
