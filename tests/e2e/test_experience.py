@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from devtools.warehouse import Fault
+from devtools.warehouse import Fault, FaultKind
 from tests.e2e.conftest import PYPISERVER_USERS, WAREHOUSE_TOKEN, finish
 
 pytestmark = pytest.mark.e2e
@@ -107,13 +107,13 @@ def test_very_verbose_shows_a_failure_body_scrubbed(sandbox, warehouse):
     )
     project = sandbox.project()
     project.build(("wheel",))
-    warehouse.state.faults.append(Fault("echo-auth"))
+    warehouse.state.faults.append(Fault(FaultKind.ECHO_AUTH))
     command = ["-o", "repo=wh"]
 
     result = project.publish(*command, env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}, verbose=1)
     assert "body:" not in result.output  # -v: no bodies
 
-    warehouse.state.faults.append(Fault("echo-auth"))
+    warehouse.state.faults.append(Fault(FaultKind.ECHO_AUTH))
     output = project.publish(*command, env={"HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}, verbose=2).output
     assert "400 body:" in output
     assert "__token__:********" in output

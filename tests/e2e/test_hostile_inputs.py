@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from devtools.warehouse import Fault
+from devtools.warehouse import Fault, FaultKind
 from tests.e2e.conftest import PYPISERVER_USERS, WAREHOUSE_TOKEN
 
 pytestmark = pytest.mark.e2e
@@ -94,7 +94,7 @@ def test_many_other_files_are_one_line_and_v_lists_them(sandbox, pypiserver):
 
 def test_an_index_message_cannot_forge_lines_of_ours(sandbox, warehouse):
     sandbox.write_config(f'[publish.custom-index.repos.wh]\nurl = "{warehouse.upload_url}"\n')
-    warehouse.state.faults.append(Fault("forged-lines"))
+    warehouse.state.faults.append(Fault(FaultKind.FORGED_LINES))
     project = sandbox.project()
     project.build(("wheel",))
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from devtools.warehouse import Fault
+from devtools.warehouse import Fault, FaultKind
 from tests.e2e.conftest import WAREHOUSE_TOKEN
 
 pytestmark = pytest.mark.e2e
@@ -64,7 +64,7 @@ def test_jobs_one_uploads_one_after_another(release, warehouse):
 
 
 def test_a_failure_stops_new_uploads_and_says_exactly_what_is_on_the_index(release, warehouse):
-    warehouse.state.faults += [Fault("none"), Fault.status(400)]  # the sdist lands, the next upload is refused
+    warehouse.state.faults += [Fault(FaultKind.NONE), Fault.status(400)]  # the sdist lands, the next upload is refused
 
     result = publish(release, "-o", "jobs=2")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools.warehouse import Fault, WarehouseServer
+from devtools.warehouse import Fault, FaultKind, WarehouseServer
 from tests.e2e.conftest import PYPISERVER_USERS, WAREHOUSE_TOKEN, finish
 
 pytestmark = pytest.mark.e2e
@@ -162,7 +162,8 @@ def test_a_simple_api_that_is_not_where_it_was_derived_is_could_not_confirm_neve
 
 
 def test_an_index_that_dies_after_one_file_is_told_file_by_file(sandbox, warehouse):
-    warehouse.state.faults += [Fault("pass"), Fault("die")]  # the first file is stored, then the index goes away
+    # The first file is stored, then the index goes away.
+    warehouse.state.faults += [Fault(FaultKind.NONE), Fault(FaultKind.DIE)]
     configure(sandbox, warehouse.upload_url)
     project = sandbox.project()
     sdist, wheel = project.build()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from devtools.warehouse import Fault
+from devtools.warehouse import Fault, FaultKind
 from tests.e2e.conftest import WAREHOUSE_TOKEN
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,7 @@ def run(sandbox, warehouse, env: dict[str, str]):
 
 def test_a_proxy_s_password_is_a_secret_everywhere(sandbox, warehouse):
     """The stand-in is the proxy too (it answers absolute URIs), and repeats the credentials it was given."""
-    warehouse.state.faults.append(Fault("echo-proxy"))
+    warehouse.state.faults.append(Fault(FaultKind.ECHO_PROXY))
     proxy = f"http://proxy-user:{PROXY_PASSWORD}@127.0.0.1:{warehouse.port}"
     env = {"HTTP_PROXY": proxy, "http_proxy": proxy, "NO_PROXY": "", "no_proxy": ""}
 
@@ -48,7 +48,7 @@ def test_a_proxy_s_password_is_a_secret_everywhere(sandbox, warehouse):
 
 
 def test_a_password_echoed_json_escaped_or_as_html_entities_is_scrubbed(sandbox, warehouse):
-    warehouse.state.faults.append(Fault("echo-escaped"))
+    warehouse.state.faults.append(Fault(FaultKind.ECHO_ESCAPED))
 
     project, result = run(sandbox, warehouse, {})
 

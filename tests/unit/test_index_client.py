@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from devtools.warehouse import Fault, WarehouseServer
+from devtools.warehouse import Fault, FaultKind, WarehouseServer
 from hatch_custom_index.artifacts import Artifact, read_artifact
 from hatch_custom_index.errors import IndexRefusedError, IndexUnreachableError, Redactor, Secret
 from hatch_custom_index.index import IndexClient, IndexFacts
@@ -89,7 +89,7 @@ def test_retry_after_is_honoured_without_waiting_for_it(server, wheel) -> None:
 
 
 def test_a_connection_reset_mid_body_is_retried(server, wheel) -> None:
-    server.state.faults.append(Fault("reset"))
+    server.state.faults.append(Fault(FaultKind.RESET))
     index = Index(server)
 
     assert index.upload(read_artifact(wheel)) is Status.UPLOADED
@@ -97,7 +97,7 @@ def test_a_connection_reset_mid_body_is_retried(server, wheel) -> None:
 
 
 def test_a_lost_answer_is_recovered_by_hash_without_sending_again(server, wheel) -> None:
-    server.state.faults.append(Fault("store-then-drop"))
+    server.state.faults.append(Fault(FaultKind.STORE_THEN_DROP))
     index = Index(server)
 
     assert index.upload(read_artifact(wheel)) is Status.UPLOADED
@@ -109,7 +109,7 @@ def test_a_lost_answer_is_recovered_by_hash_without_sending_again(server, wheel)
     ("fault", "status", "words"),
     [
         (Fault.status(400), 400, "400 Bad Request: Injected 400"),
-        (Fault("login-redirect"), 302, "answered the upload with a redirect to"),
+        (Fault(FaultKind.LOGIN_REDIRECT), 302, "answered the upload with a redirect to"),
     ],
     ids=["client error", "login redirect"],
 )
@@ -173,7 +173,7 @@ def test_a_closed_port_is_unreachable_after_the_retries(server) -> None:
 
 
 def test_an_upload_the_index_never_lists_is_waited_for_up_to_confirm_and_no_longer(server, wheel) -> None:
-    server.state.faults.append(Fault("accept-no-store"))
+    server.state.faults.append(Fault(FaultKind.ACCEPT_NO_STORE))
     index = Index(server)
     artifact = read_artifact(wheel)
     assert index.upload(artifact) is Status.UPLOADED
