@@ -34,7 +34,7 @@ LAYERS: list[set[str]] = [
     # the pure decisions over them: what happened to a file, the plan, the outcome, and their reports
     {"model", "plan", "outcome", "progress", "report"},
     # talking to the index and to token services
-    {"index", "trusted", "cloud", "tokens"},
+    {"index", "tokens"},
     # the run: credentials in the documented order, the uploads
     {"credentials", "uploads", "pipeline"},
     # Hatch's door

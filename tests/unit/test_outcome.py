@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from hatch_custom_index import publisher
 from hatch_custom_index.artifacts import Artifact
 from hatch_custom_index.model import Outcome, Status
 from hatch_custom_index.outcome import EXIT_INTERRUPTED, conclude, count, released, size, summary, unlisted
+from hatch_custom_index.pipeline import Prompter
 
 ROOT = Path("/project")
 
@@ -123,12 +123,12 @@ def test_releases_shown_are_those_that_got_a_file_once_each() -> None:
 def test_time_at_a_prompt_is_counted_apart() -> None:
     clock = [100.0]
 
-    class App:
-        def prompt(self, _text: str, **_options: object) -> str:
+    class Output:
+        def ask(self, _text: str, **_options: object) -> str:
             clock[0] += 42.0  # the person takes their time
             return "answer"
 
-    prompter = publisher._HatchPrompter(App(), clock=lambda: clock[0])  # noqa: SLF001
+    prompter = Prompter(Output(), clock=lambda: clock[0])  # type: ignore[arg-type]
     prompter.username("Username", "__token__")
     prompter.password("Password")
 
