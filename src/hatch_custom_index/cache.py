@@ -14,7 +14,7 @@ from hatch_custom_index.errors import reason
 try:
     import fcntl
 except ImportError:  # Windows: the merge narrows the race to the write itself
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module's name, bound to None where the platform has none
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -181,9 +181,10 @@ class CredentialChain:
         return Found(entry.password, self.pypirc.where(entry, "password"))
 
     def _remembered_or_prompted_username(self) -> Found:
-        remembered = self.cache.get(self.repo_key) if self.cache is not None else None
-        if remembered:
-            return Found(remembered, f"the username remembered in {self.cache.path}")  # type: ignore[union-attr]
+        cache = self.cache
+        remembered = cache.get(self.repo_key) if cache is not None else None
+        if cache is not None and remembered:
+            return Found(remembered, f"the username remembered in {cache.path}")
         if self.prompter is not None:
             text = f"Username for {self.repository.display_name}"
             answer = self.prompter.username(text, self.default_username).strip()
@@ -266,4 +267,5 @@ class CredentialChain:
                 warn(f"Warning: could not remember the username in {self.cache.path} ({e.strerror or e})")
         if self.password is not None and self.password.source == PROMPT and self.keyring is not None:
             password = self.password.value
-            self.keyring.save(str(self.username.value), password if isinstance(password, Secret) else Secret(password))  # type: ignore[union-attr]
+            user = self.username.value if self.username is not None else self.default_username
+            self.keyring.save(str(user), password if isinstance(password, Secret) else Secret(password))

@@ -6,7 +6,7 @@ from hatchling.plugin import hookimpl
 
 
 @hookimpl
-def hatch_register_publisher():
+def hatch_register_publisher() -> type:
     # Hatch imports this module at every start-up and calls the hook only to look a publisher up: the one lazy import.
     from hatch_custom_index.publisher import CustomIndexPublisher  # noqa: PLC0415
 

@@ -47,16 +47,21 @@ class Plan:
 
     def preview(self) -> list[tuple[Artifact, str]]:
         """A dry run's line per file: `would upload (52.3 kB)`, `already exists (skipped)`, `refused (why)`."""
-        notes = {Status.WOULD_UPLOAD: lambda s: size(s.artifact.size), Status.EXISTS: lambda _s: "skipped"}
-        return [
-            (step.artifact, f"{step.status} ({notes.get(step.status, lambda s: s.reason)(step)})")
-            for step in self.steps
-        ]
+        return [(step.artifact, f"{step.status} ({_why(step)})") for step in self.steps]
 
     def refused_message(self, *, dry_run: bool = False) -> str:
         if dry_run:
             return "A real run would upload nothing: " + "; ".join(self.refusals)
         return "Nothing was uploaded:\n" + "\n".join(f"  - {problem}" for problem in self.refusals)
+
+
+def _why(step: Step) -> str:
+    """A dry run's parenthesis: the size to upload, "skipped", or why the file is refused."""
+    if step.status is Status.WOULD_UPLOAD:
+        return size(step.artifact.size)
+    if step.status is Status.EXISTS:
+        return "skipped"
+    return step.reason or ""
 
 
 def make_plan(

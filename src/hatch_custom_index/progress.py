@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from hatch_custom_index.outcome import count
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
     from hatch_custom_index.artifacts import Artifact
 
 
@@ -52,11 +54,11 @@ class LiveProgress:
             transient=True,
         )
         self._total = self._progress.add_task(count(len(artifacts), "file"), total=sum(a.size for a in artifacts))
-        self._tasks: dict[str, object] = {}
+        self._tasks: dict[str, TaskID] = {}
         self._sent: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def __enter__(self):
+    def __enter__(self) -> LiveProgress:  # noqa: PYI034 -- typing.Self needs Python 3.11
         self._progress.start()
         return self
 
@@ -70,7 +72,7 @@ class LiveProgress:
             if task is None:
                 self._tasks[artifact.name] = self._progress.add_task(artifact.name, total=artifact.size)
             else:
-                self._progress.reset(task, total=artifact.size, description=artifact.name)  # type: ignore[arg-type]
+                self._progress.reset(task, total=artifact.size, description=artifact.name)
                 self._progress.advance(self._total, -self._sent.get(artifact.name, 0))
             self._sent[artifact.name] = 0
 
@@ -80,16 +82,16 @@ class LiveProgress:
             before = self._sent.get(artifact.name, 0)
             self._sent[artifact.name] = before + sent
             task = self._tasks[artifact.name]
-            self._progress.advance(task, sent)  # type: ignore[arg-type]
+            self._progress.advance(task, sent)
             self._progress.advance(self._total, sent)
             if before < artifact.size <= before + sent:
-                self._progress.update(task, description=f"{artifact.name} (waiting for the index)")  # type: ignore[arg-type]
+                self._progress.update(task, description=f"{artifact.name} (waiting for the index)")
 
     def finish(self, artifact: Artifact) -> None:
         with self._lock:
             task = self._tasks.pop(artifact.name, None)
             if task is not None:
-                self._progress.remove_task(task)  # type: ignore[arg-type]
+                self._progress.remove_task(task)
 
     def print(self, line: str, style: str) -> None:
         self.console.print(line, style=style, markup=False, overflow="ignore", crop=False)

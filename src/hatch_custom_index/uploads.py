@@ -112,7 +112,7 @@ class Uploader:
                 credentials,
                 self.facts,
                 attestations=self.attach_attestations(artifact),
-                progress=self._progress_of(artifact) if self.progress is not None else None,
+                progress=self._progress_of(artifact),
             )
         except PublishError as e:
             self._stop.set()
@@ -133,14 +133,17 @@ class Uploader:
         detail = redact(str(error))
         return f"unexpected {type(error).__name__}" + (f": {detail}" if detail else "") + " (-v shows where)"
 
-    def _progress_of(self, artifact: Artifact) -> Callable[[int | None], None]:
+    def _progress_of(self, artifact: Artifact) -> Callable[[int | None], None] | None:
+        """What tells the live bars about `artifact`'s upload, when bars are drawn."""
         progress = self.progress
+        if progress is None:
+            return None
 
         def update(sent: int | None) -> None:
             if sent is None:
-                progress.start(artifact)  # type: ignore[union-attr]
+                progress.start(artifact)
             else:
-                progress.advance(artifact, sent)  # type: ignore[union-attr]
+                progress.advance(artifact, sent)
 
         return update
 

@@ -60,7 +60,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, response: httpx2.Response | None = None) -> float:
         """Exponential backoff with jitter, or the server's Retry-After when it asks for longer, capped."""
-        delay = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt) * self.jitter()
+        delay: float = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt) * self.jitter()
         if response is not None:
             delay = max(delay, self.retry_after(response.headers.get("Retry-After")))
         return min(delay, RETRY_AFTER_CAP)

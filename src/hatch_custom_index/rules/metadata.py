@@ -8,7 +8,7 @@ import email.utils
 import functools
 import io
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from packaging.metadata import ExceptionGroup, InvalidMetadata, Metadata
 from packaging.requirements import InvalidRequirement, Requirement
@@ -18,6 +18,8 @@ from hatch_custom_index.rules.subject import Authority, Finding, Subject
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from packaging.metadata import RawMetadata
 
 PYPI, STANDARDS = Authority.PYPI, Authority.STANDARDS
 CORE_METADATA_HELP = "See https://packaging.python.org/specifications/core-metadata for more information."
@@ -41,7 +43,7 @@ DIST_FIELDS = {"provides_dist": "provides-dist", "obsoletes_dist": "obsoletes-di
 def valid_metadata(subject: Subject) -> Iterator[Finding]:
     """packaging's `Metadata.from_raw` with validation, which Warehouse's `parse_form_metadata` ends with."""
     try:
-        Metadata.from_raw(dict(subject.fields), validate=True)  # type: ignore[arg-type]
+        Metadata.from_raw(cast("RawMetadata", dict(subject.fields)), validate=True)
     except ExceptionGroup as group:
         for error in _leaves(group):
             yield Finding(STANDARDS, f"invalid {error.field}", f"{_sentence(str(error))} {CORE_METADATA_HELP}")
@@ -145,7 +147,11 @@ def urls(subject: Subject) -> Iterator[Finding]:
 
 def is_valid_url(url: str) -> bool:
     """Warehouse's `is_valid_uri(url, require_authority=False)`: rfc3986, scheme http or https."""
-    from rfc3986 import exceptions, uri_reference, validators  # type: ignore[import-untyped]  # noqa: PLC0415
+    from rfc3986 import (  # type: ignore[import-untyped]  # noqa: PLC0415 -- ships no types
+        exceptions,
+        uri_reference,
+        validators,
+    )
 
     validator = validators.Validator().allow_schemes("http", "https").require_presence_of("scheme")
     validator = validator.check_validity_of("scheme", "host", "port", "path", "query")

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from packaging.metadata import Metadata
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
+
+    from packaging.metadata import RawMetadata
 
     from hatch_custom_index.archive import Contents
 
@@ -58,7 +60,7 @@ class Subject:
     @cached_property
     def metadata(self) -> Metadata:
         """The metadata, validated field by field as it is read (`field` returns None for an invalid one)."""
-        return Metadata.from_raw(dict(self.fields), validate=False)  # type: ignore[arg-type]
+        return Metadata.from_raw(cast("RawMetadata", dict(self.fields)), validate=False)
 
     def field(self, name: str) -> Any:
         """A metadata field's validated value, None when absent or invalid (the standards' rule reports that)."""
