@@ -249,7 +249,8 @@ class CredentialChain:
         user = self.username.value if self.username is not None else DEFAULT_USERNAME
         return (
             f"The password came from the keyring entry for {self.keyring.service} and user {user}: if it is stale, "
-            f"replace it with `keyring set {self.keyring.service} {user}`"
+            f"replace it with `keyring set {self.keyring.service} {user}` (with Hatch installed by pipx: `pipx run "
+            f"keyring set ...`; by uv: `uvx keyring set ...`)"
         )
 
     def sources(self) -> str:

@@ -7,7 +7,12 @@ import functools
 import html.entities
 import re
 import threading
+import traceback
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 REDACTED = "********"
 
@@ -148,6 +153,14 @@ def _holds(run: str, secrets: list[bytes]) -> bool:
     except ValueError:
         return False
     return any(secret in decoded for secret in secrets)
+
+
+def describe_unexpected(error: BaseException, redact: Callable[[str], str], debug: Callable[[str], None]) -> str:
+    """`ValueError: what it said`, without secrets, for an exception nobody expected; its traceback goes to `debug`
+    (-v) as text: never as an exception that would carry the run's arguments into a traceback of local variables."""
+    debug(redact("".join(traceback.format_exception(error)).rstrip()))
+    detail = redact(str(error))
+    return type(error).__name__ + (f": {detail}" if detail else "")
 
 
 def reason(error: BaseException) -> str:

@@ -9,7 +9,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,14 @@ from hatch_custom_index.artifacts import read_batch
 from hatch_custom_index.cache import UserCache
 from hatch_custom_index.credentials import DEFAULT_USERNAME, CredentialChain
 from hatch_custom_index.discovery import Found, find_artifacts
-from hatch_custom_index.errors import ConfigurationError, IndexUnreachableError, PublishError, Redactor, redact_url
+from hatch_custom_index.errors import (
+    ConfigurationError,
+    IndexUnreachableError,
+    PublishError,
+    Redactor,
+    describe_unexpected,
+    redact_url,
+)
 from hatch_custom_index.hatch_flags import merge_command_line, read_flags
 from hatch_custom_index.index import Holdings, IndexClient, IndexFacts
 from hatch_custom_index.keyrings import WAIT_AT_A_TERMINAL, WAIT_UNATTENDED, Keyring
@@ -168,11 +174,10 @@ class Run:
     def _unexpected(self, error: Exception) -> str:
         """A bug's message, and with -v its traceback as text: never an exception that would carry this run's
         arguments (`-a`, `-o auth=`) into Hatch's traceback of local variables."""
-        self.output.debug(self._redact("".join(traceback.format_exception(error)).rstrip()))
-        detail = self._redact(str(error))
+        described = describe_unexpected(error, self._redact, self.output.debug)
         return (
-            f"hatch-custom-index failed unexpectedly: {type(error).__name__}{': ' + detail if detail else ''}. This is "
-            "a bug: please report it with the output of `hatch -v publish ...` (no secret is in it)"
+            f"hatch-custom-index failed unexpectedly: {described}. This is a bug: please report it with the output of "
+            "`hatch -v publish ...` (no secret is in it)"
         )
 
     def _abort(self, message: str, code: int) -> Ending:

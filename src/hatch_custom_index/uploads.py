@@ -6,10 +6,9 @@ from __future__ import annotations
 import queue
 import threading
 import time
-import traceback
 from typing import TYPE_CHECKING
 
-from hatch_custom_index.errors import IndexRefusedError, PublishError
+from hatch_custom_index.errors import IndexRefusedError, PublishError, describe_unexpected
 from hatch_custom_index.model import Outcome, Status
 
 if TYPE_CHECKING:
@@ -128,10 +127,7 @@ class Uploader:
 
     def _unexpected(self, error: Exception) -> str:
         """An exception nobody expected, with its type and message (its traceback with -v), without secrets."""
-        redact = self.client.redact
-        self.client.debug(redact("".join(traceback.format_exception(error)).rstrip()))
-        detail = redact(str(error))
-        return f"unexpected {type(error).__name__}" + (f": {detail}" if detail else "") + " (-v shows where)"
+        return f"unexpected {describe_unexpected(error, self.client.redact, self.client.debug)} (-v shows where)"
 
     def _progress_of(self, artifact: Artifact) -> Callable[[int | None], None] | None:
         """What tells the live bars about `artifact`'s upload, when bars are drawn."""
