@@ -41,7 +41,14 @@ from hatch_custom_index.outcome import (
     unconfirmed,
     unlisted,
 )
-from hatch_custom_index.plan import Plan, make_plan, several_versions, unreadable_index
+from hatch_custom_index.plan import (
+    Plan,
+    make_plan,
+    sends_attestations,
+    several_versions,
+    unreadable_index,
+    upload_jobs,
+)
 from hatch_custom_index.prefetch import Sha256Prefetch
 from hatch_custom_index.progress import LiveProgress
 from hatch_custom_index.progress import wanted as progress_wanted
@@ -459,15 +466,15 @@ class Run:
                 self._show(outcome, root, None)
             return outcomes, False
         settings = client.repository.settings
-        one_at_a_time = facts.is_devpi and settings.is_default("jobs")
-        if one_at_a_time:
+        jobs = upload_jobs(settings.jobs, is_devpi=facts.is_devpi, jobs_given=not settings.is_default("jobs"))
+        if jobs != settings.jobs:
             self.output.debug("devpi-server stores one upload at a time: uploading one after another (option `jobs`)")
         live = LiveProgress(to_upload) if progress_wanted(self.output.verbosity) else None
         uploader = Uploader(
             client,
             chain,
             facts,
-            jobs=1 if one_at_a_time else settings.jobs,
+            jobs=jobs,
             attach_attestations=lambda artifact: self._attach_attestations(artifact, client.repository, chain),
             report=lambda outcome: self._show(outcome, root, live),
             progress=live,
@@ -558,7 +565,7 @@ class Run:
 
     def _attach_attestations(self, artifact: Artifact, repository: Repository, chain: CredentialChain) -> bool:
         mode = repository.settings.attestations
-        attach = mode is AttestationsMode.ALWAYS or (mode is AttestationsMode.AUTO and chain.trusted_publishing)
+        attach = sends_attestations(mode, trusted_publishing=chain.trusted_publishing)
         if artifact.attestations and not attach:
             self.output.debug(
                 f"Not sending the attestations of {artifact.name} (option `attestations` is {mode}; with `auto` they "

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from hatch_custom_index.errors import redact_url
 from hatch_custom_index.model import Outcome, Status
 from hatch_custom_index.outcome import size
+from hatch_custom_index.settings import AttestationsMode
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -130,3 +131,15 @@ def several_versions(batch: list[Artifact]) -> dict[str, list[str]]:
     for artifact in batch:
         versions.setdefault(artifact.project, {})[artifact.version] = None
     return {project: list(found) for project, found in versions.items() if len(found) > 1}
+
+
+def upload_jobs(jobs: int, *, is_devpi: bool, jobs_given: bool) -> int:
+    """How many uploads run at once: option `jobs`, but one at a time to devpi-server (it stores one upload at a time,
+    so more only wait) unless `jobs` was given."""
+    return 1 if is_devpi and not jobs_given else jobs
+
+
+def sends_attestations(mode: AttestationsMode, *, trusted_publishing: bool) -> bool:
+    """Whether the attestations beside the files go with them: `true` always, `auto` with trusted publishing only
+    (the one way PyPI accepts them), `false` never."""
+    return mode is AttestationsMode.ALWAYS or (mode is AttestationsMode.AUTO and trusted_publishing)

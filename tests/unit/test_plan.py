@@ -7,7 +7,8 @@ from pathlib import Path
 
 from hatch_custom_index.artifacts import Artifact
 from hatch_custom_index.model import Status
-from hatch_custom_index.plan import make_plan, several_versions, unreadable_index
+from hatch_custom_index.plan import make_plan, sends_attestations, several_versions, unreadable_index, upload_jobs
+from hatch_custom_index.settings import AttestationsMode
 
 SHA_A, SHA_B = "a" * 64, "b" * 64
 URLS = {"demo": "https://pkgs.example/simple/demo/"}
@@ -92,3 +93,16 @@ def test_an_index_refusing_the_credentials_is_told_apart_from_missing_read_acces
     assert "the index refused the credentials it asked for to read its files; check the password" in refused
     assert "read access" not in refused
     assert "Give the credentials read access to the index" in missing
+
+
+def test_devpi_gets_one_upload_at_a_time_unless_jobs_was_given() -> None:
+    assert upload_jobs(8, is_devpi=True, jobs_given=False) == 1
+    assert upload_jobs(4, is_devpi=True, jobs_given=True) == 4
+    assert upload_jobs(8, is_devpi=False, jobs_given=False) == 8
+
+
+def test_attestations_go_always_with_true_with_trusted_publishing_under_auto_never_with_false() -> None:
+    assert sends_attestations(AttestationsMode.ALWAYS, trusted_publishing=False)
+    assert sends_attestations(AttestationsMode.AUTO, trusted_publishing=True)
+    assert not sends_attestations(AttestationsMode.AUTO, trusted_publishing=False)
+    assert not sends_attestations(AttestationsMode.NEVER, trusted_publishing=True)
