@@ -27,7 +27,7 @@ from hatch_custom_index.errors import (
     redact_url,
 )
 from hatch_custom_index.hatch_flags import merge_command_line, read_flags
-from hatch_custom_index.index import Holdings, IndexClient, IndexFacts
+from hatch_custom_index.index import Holdings, IndexClient
 from hatch_custom_index.keyrings import WAIT_AT_A_TERMINAL, WAIT_UNATTENDED, Keyring
 from hatch_custom_index.model import Credentials, Outcome, Status
 from hatch_custom_index.outcome import (
@@ -215,7 +215,7 @@ class Run:
                 repository, pypirc, prompter, tokens, interactive=interactive, dry_run=dry_run
             )
             started = time.monotonic()
-            plan, facts, readable = self._plan(batch, client, chain, dry_run=dry_run)
+            plan, readable = self._plan(batch, client, chain, dry_run=dry_run)
             self._report.outcomes = plan.outcomes(dry_run=dry_run)
             if dry_run:
                 self._dry_run(plan, chain, tokens, root, interactive=interactive)
@@ -226,10 +226,10 @@ class Run:
             if plan.to_upload or options.get("initialize_auth"):
                 chain.get()
                 self.output.debug(f"Credentials: {chain.sources()}")
-            outcomes, interrupted = self._upload(batch, plan.to_upload, client, chain, facts, root)
+            outcomes, interrupted = self._upload(batch, plan.to_upload, client, chain, root)
             self._report.outcomes = outcomes  # from here on, whatever stops the run, the report tells it
             if not interrupted:
-                outcomes, interrupted = self._confirm(outcomes, client, chain, facts, root, readable=readable)
+                outcomes, interrupted = self._confirm(outcomes, client, chain, root, readable=readable)
         stopped_by = self.stop.words()
         conclusion = conclude(outcomes, repository.display_name, root, interrupted=interrupted, by=stopped_by)
         if any(o.status.sent for o in outcomes) or (options.get("initialize_auth") and conclusion.message is None):
@@ -242,7 +242,7 @@ class Run:
         for project, version in released(outcomes):
             self.output.info("")
             self.output.header(project)
-            self.output.info(repository.release_url(project, version, facts.simple_url))
+            self.output.info(repository.release_url(project, version, client.facts.simple_url))
 
     def _batch(self, paths: list[str], repository: Repository, root: Path) -> list[Artifact]:
         """Every file read and checked, before anything is sent (the report knows them from here on)."""
@@ -371,7 +371,7 @@ class Run:
 
     def _plan(
         self, batch: list[Artifact], client: IndexClient, chain: CredentialChain, *, dry_run: bool
-    ) -> tuple[Plan, IndexFacts, bool]:
+    ) -> tuple[Plan, bool]:
         """Ask the index what it holds (hashing the batch meanwhile), then decide file by file; and what the index
         revealed about itself, and whether every project's page could be read. An index that refuses to say stops a
         real run (an upload might replace a file it cannot see); a dry run, which mints and asks nothing, warns."""
@@ -390,15 +390,14 @@ class Run:
         held: dict[str, dict[str, str | None]] = {}
         readable = True
         refused: Holdings | None = None  # the index would not say what it holds
-        facts = IndexFacts(client.repository.simple_url)
         try:
             for project in dict.fromkeys(artifact.project for artifact in batch):
                 try:
-                    holdings = client.existing_files(project, credentials_for_reading, facts)
+                    holdings = client.existing_files(project, credentials_for_reading)
                 except IndexUnreachableError as e:  # the upload would fail the same way: stop before asking more
                     message = f"{e}. Nothing was uploaded"
                     raise IndexUnreachableError(message) from None
-                held[project], facts = holdings.files, holdings.facts
+                held[project] = holdings.files
                 if holdings.forbidden and not dry_run:
                     refused = holdings
                     break
@@ -414,6 +413,7 @@ class Run:
         except BaseException:
             prefetch.finish([])
             raise
+        facts = client.facts  # what the index revealed while it was asked
         wrong_url = devpi_simple_upload_url(client.repository.url, is_devpi=facts.is_devpi)
         if wrong_url:
             prefetch.finish([])
@@ -434,7 +434,7 @@ class Run:
             skip_existing_source=settings.source("skip-existing"),
             public=client.repository.is_public,
         )
-        return plan, facts, readable
+        return plan, readable
 
     def _dry_run(self, plan: Plan, chain: CredentialChain, tokens: Tokens, root: Path, *, interactive: bool) -> None:
         """What a real run would do, and stop: no upload, no prompt, nothing minted, nothing saved."""
@@ -456,7 +456,6 @@ class Run:
         to_upload: list[Artifact],
         client: IndexClient,
         chain: CredentialChain,
-        facts: IndexFacts,
         root: Path,
     ) -> tuple[list[Outcome], bool]:
         """Run the uploads: every file's outcome, and whether Ctrl-C cut them off."""
@@ -466,17 +465,22 @@ class Run:
                 self._show(outcome, root, None)
             return outcomes, False
         settings = client.repository.settings
-        jobs = upload_jobs(settings.jobs, is_devpi=facts.is_devpi, jobs_given=not settings.is_default("jobs"))
+        jobs = upload_jobs(settings.jobs, is_devpi=client.facts.is_devpi, jobs_given=not settings.is_default("jobs"))
         if jobs != settings.jobs:
             self.output.debug("devpi-server stores one upload at a time: uploading one after another (option `jobs`)")
         live = LiveProgress(to_upload) if progress_wanted(self.output.verbosity) else None
+
+        def send(artifact: Artifact, progress: Callable[[int | None], None] | None) -> Status:
+            credentials = chain.get()  # a minted token about to expire is minted afresh here
+            attach = self._attach_attestations(artifact, client.repository, chain)
+            return client.upload(artifact, credentials, attestations=attach, progress=progress)
+
         uploader = Uploader(
-            client,
-            chain,
-            facts,
+            send,
             jobs=jobs,
-            attach_attestations=lambda artifact: self._attach_attestations(artifact, client.repository, chain),
             report=lambda outcome: self._show(outcome, root, live),
+            cut_off=client.close,
+            unexpected=lambda error: describe_unexpected(error, self._redact, self.output.debug),
             progress=live,
         )
         with live if live is not None else nullcontext():
@@ -490,7 +494,6 @@ class Run:
         outcomes: list[Outcome],
         client: IndexClient,
         chain: CredentialChain,
-        facts: IndexFacts,
         root: Path,
         *,
         readable: bool,
@@ -508,7 +511,7 @@ class Run:
             self.output.warn(f"Warning: the uploads could not be confirmed: {unread}")
             return unconfirmed(outcomes, names, unread), False
         try:
-            confirmation = client.confirm(uploaded, chain.get(), facts, wait)
+            confirmation = client.confirm(uploaded, chain.get(), wait)
         except KeyboardInterrupt:
             return unconfirmed(outcomes, names, "interrupted before it was confirmed"), True
         pending = {artifact.name for artifact in confirmation.pending}
@@ -521,7 +524,7 @@ class Run:
             return outcomes, False
 
         def why(outcome: Outcome) -> str:
-            url = redact_url(facts.project_url(outcome.artifact.project))
+            url = redact_url(client.facts.project_url(outcome.artifact.project))
             hint = "check the upload URL, or what answered it (a proxy or a sign-in page in front of the index)"
             upload_url = upload_url_for_simple(client.repository.url)
             if upload_url is not None:

@@ -6,40 +6,44 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from hatch_custom_index.errors import IndexRefusedError, PublishError, describe_unexpected
+from hatch_custom_index.errors import IndexRefusedError, PublishError
 from hatch_custom_index.model import Outcome, Status
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from hatch_custom_index.artifacts import Artifact
-    from hatch_custom_index.credentials import CredentialChain
-    from hatch_custom_index.index import IndexClient, IndexFacts
     from hatch_custom_index.progress import LiveProgress
 
 
+class Send(Protocol):
+    """Sends one file (telling `progress` the bytes as they go, when bars are drawn): UPLOADED or EXISTS, or raises
+    a PublishError."""
+
+    def __call__(self, artifact: Artifact, progress: Callable[[int | None], None] | None, /) -> Status: ...
+
+
 class Uploader:
-    """Uploads a planned batch; `report` is called once per file, in the batch's order."""
+    """Uploads a planned batch with `send`; `report` is called once per file, in the batch's order. `cut_off` closes
+    the connections under the running uploads (Ctrl-C); `unexpected` words an exception nobody expected."""
 
     def __init__(
         self,
-        client: IndexClient,
-        chain: CredentialChain,
-        facts: IndexFacts,
+        send: Send,
         *,
         jobs: int,
-        attach_attestations: Callable[[Artifact], bool],
         report: Callable[[Outcome], None],
+        cut_off: Callable[[], None],
+        unexpected: Callable[[Exception], str],
         progress: LiveProgress | None = None,
     ) -> None:
-        self.client = client
-        self.chain = chain
-        self.facts = facts
+        self.send = send
         self.jobs = jobs
-        self.attach_attestations = attach_attestations
         self.report = report
+        self.cut_off = cut_off
+        self.unexpected = unexpected
         self.progress = progress
         self._stop = threading.Event()
         self._started: set[str] = set()
@@ -68,7 +72,7 @@ class Uploader:
             while not self._done.empty():  # finished, but not yet taken
                 outcome = self._done.get()
                 outcomes.setdefault(outcome.artifact.name, outcome)
-            self.client.close()  # cuts off the uploads still running; their threads die with the process
+            self.cut_off()  # cuts off the uploads still running; their threads die with the process
             for artifact in to_upload:
                 status = Status.INTERRUPTED if artifact.name in started else Status.NOT_ATTEMPTED
                 outcomes.setdefault(artifact.name, Outcome(artifact, status))
@@ -105,29 +109,20 @@ class Uploader:
         self._started.add(artifact.name)
         started = time.monotonic()
         try:
-            credentials = self.chain.get()  # a minted token about to expire is minted afresh here
-            result = self.client.upload(
-                artifact,
-                credentials,
-                self.facts,
-                attestations=self.attach_attestations(artifact),
-                progress=self._progress_of(artifact),
-            )
+            result = self.send(artifact, self._progress_of(artifact))
         except PublishError as e:
             self._stop.set()
             refused = e.status if isinstance(e, IndexRefusedError) else 0
             return Outcome(artifact, Status.FAILED, str(e), time.monotonic() - started, refused)
         except Exception as e:  # noqa: BLE001 -- a bug, or the connections closed under it by Ctrl-C: reported
             self._stop.set()
-            return Outcome(artifact, Status.FAILED, self._unexpected(e), time.monotonic() - started)
+            return Outcome(
+                artifact, Status.FAILED, f"unexpected {self.unexpected(e)} (-v shows where)", time.monotonic() - started
+            )
         finally:
             if self.progress is not None:
                 self.progress.finish(artifact)
         return Outcome(artifact, result, seconds=time.monotonic() - started)
-
-    def _unexpected(self, error: Exception) -> str:
-        """An exception nobody expected, with its type and message (its traceback with -v), without secrets."""
-        return f"unexpected {describe_unexpected(error, self.client.redact, self.client.debug)} (-v shows where)"
 
     def _progress_of(self, artifact: Artifact) -> Callable[[int | None], None] | None:
         """What tells the live bars about `artifact`'s upload, when bars are drawn."""

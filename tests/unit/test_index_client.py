@@ -39,10 +39,9 @@ class Index:
         self.redact = Redactor()
         self.redact.add(CREDENTIALS.password)
         self.client = IndexClient(self.repository, redact=self.redact, notify=self.notices.append, policy=policy)
-        self.facts = IndexFacts(server.simple_url)
 
     def upload(self, artifact: Artifact) -> Status:
-        return self.client.upload(artifact, CREDENTIALS, self.facts)
+        return self.client.upload(artifact, CREDENTIALS)
 
 
 @pytest.fixture
@@ -128,7 +127,7 @@ def test_a_refused_token_says_whose_and_never_shows_it(server, wheel) -> None:
     wrong = Credentials("__token__", Secret("pypi-wrong-token-0123456789abcdef"))
 
     with pytest.raises(IndexRefusedError) as caught:
-        index.client.upload(read_artifact(wheel), wrong, index.facts)
+        index.client.upload(read_artifact(wheel), wrong)
 
     assert caught.value.status == 403
     assert "the index refused the credentials of user '__token__'" in str(caught.value)
@@ -140,18 +139,18 @@ def test_a_file_already_there_is_told_apart_from_a_different_one(server, wheel) 
     artifact = read_artifact(wheel)
     assert index.upload(artifact) is Status.UPLOADED
 
-    holdings = index.client.existing_files(artifact.project, lambda: None, index.facts)
+    holdings = index.client.existing_files(artifact.project, lambda: None)
 
     assert holdings.files == {wheel.name: artifact.sha256}
     assert holdings.problem is None
-    assert index.client.holds(artifact, CREDENTIALS, index.facts)
+    assert index.client.holds(artifact, CREDENTIALS)
 
 
 def test_an_existence_check_that_keeps_failing_is_a_problem_not_an_exception(server) -> None:
     server.state.get_faults += [Fault.status(500)] * 2
     index = Index(server, retries=1)
 
-    holdings = index.client.existing_files("demo-pkg", lambda: None, index.facts)
+    holdings = index.client.existing_files("demo-pkg", lambda: None)
 
     assert holdings.files == {}
     assert holdings.problem == (
@@ -178,7 +177,7 @@ def test_an_upload_the_index_never_lists_is_waited_for_up_to_confirm_and_no_long
     artifact = read_artifact(wheel)
     assert index.upload(artifact) is Status.UPLOADED
 
-    assert index.client.confirm([artifact], CREDENTIALS, index.facts, wait=3.0) == Confirmation([artifact])
+    assert index.client.confirm([artifact], CREDENTIALS, wait=3.0) == Confirmation([artifact])
     assert index.waits == [0.5, 1.0, 1.5]  # backoff, the last wait cut to what is left of the 3 s
 
 
@@ -190,7 +189,7 @@ def test_any_success_is_accepted_and_the_read_back_waits_until_the_index_lists_i
     artifact = read_artifact(wheel)
     assert index.upload(artifact) is Status.UPLOADED
 
-    assert index.client.confirm([artifact], CREDENTIALS, index.facts, wait=5.0) == Confirmation([])
+    assert index.client.confirm([artifact], CREDENTIALS, wait=5.0) == Confirmation([])
     assert index.waits == [0.5]
 
 
@@ -198,9 +197,9 @@ def test_a_simple_api_that_is_not_there_makes_the_read_back_unknown_not_missing(
     index = Index(server)
     artifact = read_artifact(wheel)
     assert index.upload(artifact) is Status.UPLOADED
-    elsewhere = IndexFacts(f"{server.origin}/nowhere/simple/")
+    index.client.facts = IndexFacts(f"{server.origin}/nowhere/simple/")  # what a wrong `simple-url` would give
 
-    confirmation = index.client.confirm([artifact], CREDENTIALS, elsewhere, wait=3.0)
+    confirmation = index.client.confirm([artifact], CREDENTIALS, wait=3.0)
 
     assert confirmation.pending == [artifact]
     assert confirmation.unknown == (
@@ -220,7 +219,7 @@ def test_a_simple_page_redirected_to_another_origin_is_read_there_without_creden
         assert index.upload(artifact) is Status.UPLOADED
         server.state.private_reads = True  # the index's own pages need credentials; the CDN's do not
 
-        assert index.client.confirm([artifact], CREDENTIALS, index.facts, wait=1.0) == Confirmation([])
+        assert index.client.confirm([artifact], CREDENTIALS, wait=1.0) == Confirmation([])
         assert [path for method, path, _ in cdn.state.requests if method == "GET"]
         assert cdn.state.authorized_reads == []
 
@@ -229,7 +228,7 @@ def test_a_redirect_loop_is_a_problem_not_an_empty_page(server) -> None:
     server.state.simple_redirect = server.origin  # every simple page redirected to itself
     index = Index(server)
 
-    holdings = index.client.existing_files("demo-pkg", lambda: None, index.facts)
+    holdings = index.client.existing_files("demo-pkg", lambda: None)
 
     assert holdings.files == {}
     assert holdings.problem == (

@@ -7,8 +7,7 @@ import threading
 from pathlib import Path
 
 from hatch_custom_index.artifacts import Artifact
-from hatch_custom_index.errors import IndexRefusedError, Redactor, Secret
-from hatch_custom_index.index import IndexFacts
+from hatch_custom_index.errors import IndexRefusedError, Redactor, Secret, describe_unexpected
 from hatch_custom_index.model import Credentials, Status
 from hatch_custom_index.uploads import Uploader
 
@@ -34,7 +33,7 @@ class Index:
         self.release = threading.Event()  # holds every upload but the first until set
         self.release.set()
 
-    def upload(self, artifact: Artifact, _credentials: Credentials, _facts: IndexFacts, **_options: object) -> Status:
+    def upload(self, artifact: Artifact, _credentials: Credentials) -> Status:
         with self.lock:
             first = not self.sent
             self.sent.append(artifact.name)
@@ -59,12 +58,11 @@ class Chain:
 def run(index: Index, batch: list[Artifact], to_upload: list[Artifact]) -> list[tuple[str, Status, str | None]]:
     reported = []
     uploader = Uploader(
-        index,  # type: ignore[arg-type]
-        Chain(),  # type: ignore[arg-type]
-        IndexFacts("https://pkgs.example/simple/"),
+        lambda artifact, _progress: index.upload(artifact, Chain().get()),
         jobs=4,
-        attach_attestations=lambda _artifact: False,
         report=reported.append,
+        cut_off=lambda: None,
+        unexpected=lambda error: describe_unexpected(error, index.redact, index.debug),
     )
     outcomes = uploader.run(batch, to_upload)
     assert [o.artifact.name for o in reported] == [a.name for a in batch]  # in the plan's order

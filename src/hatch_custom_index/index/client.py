@@ -70,7 +70,6 @@ class Holdings:
     and why the check could not be made, if it could not."""
 
     files: dict[str, str | None]
-    facts: IndexFacts
     problem: str | None = None
     forbidden: bool = False  # the index refused to list them (401, 403), with the credentials if it asked for them
     page_missing: bool = False  # the project's page answered 404: no file yet, or no simple API at this URL
@@ -123,6 +122,7 @@ class IndexClient:
             raise ConfigurationError(message) from None
         install(self.client)  # a whole-request deadline beside the per-read timeouts (httpx2 has no public hook)
         self._roots: dict[str, bool] = {}  # simple API root -> whether it answers as one
+        self.facts = IndexFacts(repository.simple_url)  # what the index revealed, kept as it is learnt
         self.digest_fields = upload_digests(repository.url, repository.settings)  # md5 only where it is needed
 
     def close(self) -> None:
@@ -137,17 +137,12 @@ class IndexClient:
     # --- what the index already holds -------------------------------------------------------------------------------
 
     def existing_files(
-        self,
-        project: str,
-        credentials: Callable[[], Credentials | None],
-        facts: IndexFacts | None = None,
-        *,
-        retry: bool = True,
+        self, project: str, credentials: Callable[[], Credentials | None], *, retry: bool = True
     ) -> Holdings:
         """`project`'s files on the index. `credentials` is asked only when the index refuses an anonymous read of
-        the simple API it names (never of another origin that a redirect leads to); `facts` is what an earlier check
-        revealed (devpi's `+simple/` is found by the first)."""
-        facts = facts or IndexFacts(self.repository.simple_url)
+        the simple API it names (never of another origin that a redirect leads to). What the answer reveals (devpi's
+        `+simple/`, found by the first check) is kept in `facts`."""
+        facts = self.facts
         url = facts.project_url(project)
         try:
             response, read = self._get_simple(url, None, retry=retry)
@@ -157,7 +152,7 @@ class IndexClient:
                 facts = IndexFacts(child(self.repository.url, "+simple/"), is_devpi=True)
                 url = facts.project_url(project)
                 response, read = self._get_simple(url, None, retry=retry)
-            facts = IndexFacts(facts.simple_url, is_devpi)
+            facts = self.facts = IndexFacts(facts.simple_url, is_devpi)
             sent = None
             if response.status_code in {401, 403} and same_origin(read, url):
                 sent = credentials()
@@ -167,7 +162,7 @@ class IndexClient:
             message = f"could not check {redact_url(url)} for files already there: {e}"
             raise IndexUnreachableError(message) from None
         except PublishError as e:
-            return Holdings({}, facts, str(e))
+            return Holdings({}, str(e))
         if response.status_code == httpx2.codes.PROXY_AUTHENTICATION_REQUIRED:
             proxy = proxy_for(url) or "in front of the index"
             message = (
@@ -178,34 +173,30 @@ class IndexClient:
         if response.is_redirect:
             target = urljoin(read, response.headers.get("Location", ""))
             if is_public_simple_page(target):  # pypiserver's fallback to pypi.org for projects it lacks
-                return Holdings({}, facts)
+                return Holdings({})
             problem = f"could not check {redact_url(url)} for files already there: more than {MAX_REDIRECTS} redirects"
-            return Holdings({}, facts, problem)
+            return Holdings({}, problem)
         if response.status_code == httpx2.codes.NOT_FOUND:
-            return Holdings({}, facts, page_missing=True)
+            return Holdings({}, page_missing=True)
         if response.status_code != httpx2.codes.OK:
             problem = f"could not check {redact_url(read)} for files already there: {self.describe(response)}"
             refused = sent is not None and response.status_code == httpx2.codes.UNAUTHORIZED
-            return Holdings(
-                {}, facts, problem, forbidden=response.status_code in {401, 403}, credentials_refused=refused
-            )
+            return Holdings({}, problem, forbidden=response.status_code in {401, 403}, credentials_refused=refused)
         try:
-            return Holdings(parse_simple_page(response), facts)
+            return Holdings(parse_simple_page(response))
         except ValueError as e:
-            return Holdings({}, facts, f"could not read {redact_url(read)}: {e}")
+            return Holdings({}, f"could not read {redact_url(read)}: {e}")
 
-    def holds(self, artifact: Artifact, credentials: Credentials, facts: IndexFacts) -> bool:
+    def holds(self, artifact: Artifact, credentials: Credentials) -> bool:
         """Whether the index has this very file (same name and sha256): after an upload whose answer was lost. An
         index that cannot be asked does not hold it, as far as anyone can tell."""
         try:
-            holdings = self.existing_files(artifact.project, lambda: credentials, facts, retry=False)
+            holdings = self.existing_files(artifact.project, lambda: credentials, retry=False)
         except IndexUnreachableError:
             return False
         return holdings.files.get(artifact.name) == artifact.sha256
 
-    def confirm(
-        self, uploaded: list[Artifact], credentials: Credentials, facts: IndexFacts, wait: float
-    ) -> Confirmation:
+    def confirm(self, uploaded: list[Artifact], credentials: Credentials, wait: float) -> Confirmation:
         """Read back the files just uploaded: those the index does not list (with their sha256, where it gives hashes)
         are asked for again, with backoff, for up to `wait` seconds (an index behind a CDN, or one that stores an
         accepted file a moment later, as Pulp does). A page that cannot be read, or a simple API that is not where it
@@ -214,12 +205,12 @@ class IndexClient:
         while True:
             for project in dict.fromkeys(artifact.project for artifact in pending):
                 try:
-                    holdings = self.existing_files(project, lambda: credentials, facts, retry=False)
+                    holdings = self.existing_files(project, lambda: credentials, retry=False)
                 except IndexUnreachableError as e:  # another try would wait for the same silence: stop here
                     return Confirmation(pending, str(e))
                 unknown = holdings.problem
-                if holdings.page_missing and not self.serves_simple_api(facts, credentials):
-                    return Confirmation(pending, self._simple_api_missing(facts, project))
+                if holdings.page_missing and not self.serves_simple_api(credentials):
+                    return Confirmation(pending, self._simple_api_missing(project))
                 files = holdings.files
                 pending = [a for a in pending if a.project != project or files.get(a.name, "") not in {a.sha256, None}]
             if not pending or waited >= wait:
@@ -229,8 +220,9 @@ class IndexClient:
             self.policy.sleep(pause)
             waited, attempt = waited + pause, attempt + 1
 
-    def serves_simple_api(self, facts: IndexFacts, credentials: Credentials | None) -> bool:
+    def serves_simple_api(self, credentials: Credentials | None) -> bool:
         """Whether the simple API's root answers (asked once): a project page's 404 means "no such file" only then."""
+        facts = self.facts
         if facts.simple_url not in self._roots:
             try:
                 response, _ = self._get_simple(facts.simple_url, None, retry=False, read=False)
@@ -241,7 +233,8 @@ class IndexClient:
             self._roots[facts.simple_url] = response.status_code == httpx2.codes.OK
         return self._roots[facts.simple_url]
 
-    def _simple_api_missing(self, facts: IndexFacts, project: str) -> str:
+    def _simple_api_missing(self, project: str) -> str:
+        facts = self.facts
         return (
             f"the index's simple API was not found at {redact_url(facts.simple_url)} ({redact_url(facts.project_url(project))}"
             " and the root both answered otherwise than a simple API does); set `simple-url` to where the index lists "
@@ -272,7 +265,6 @@ class IndexClient:
         self,
         artifact: Artifact,
         credentials: Credentials,
-        facts: IndexFacts,
         *,
         attestations: bool = False,
         progress: Callable[[int | None], None] | None = None,
@@ -299,16 +291,14 @@ class IndexClient:
             else:
                 artifact.record_digests(body.digests)
                 if not is_transient(response.status_code):
-                    return self._upload_result(artifact, credentials, facts, response)
+                    return self._upload_result(artifact, credentials, response)
                 failure = Failure(self.describe(response), reached=True, final=False, response=response)
-            if failure.reached and self.holds(artifact, credentials, facts):
+            if failure.reached and self.holds(artifact, credentials):
                 return Status.UPLOADED
             self._before_retry(attempt, failure, f"{artifact.name}: ")
         raise AssertionError  # pragma: no cover -- the loop returns or raises
 
-    def _upload_result(
-        self, artifact: Artifact, credentials: Credentials, facts: IndexFacts, response: httpx2.Response
-    ) -> Status:
+    def _upload_result(self, artifact: Artifact, credentials: Credentials, response: httpx2.Response) -> Status:
         if response.is_success:  # 202 too (Pulp stores the file a moment later): the read-back decides
             if _is_sign_in_page(response):
                 message = (
@@ -320,19 +310,19 @@ class IndexClient:
             return Status.UPLOADED
         if response.status_code in REUPLOAD_ANSWERS:  # what the index holds decides, never its wording
             try:
-                holdings = self.existing_files(artifact.project, lambda: credentials, facts, retry=False)
+                holdings = self.existing_files(artifact.project, lambda: credentials, retry=False)
             except IndexUnreachableError as e:
-                holdings = Holdings({}, facts, str(e))
+                holdings = Holdings({}, str(e))
             if holdings.files.get(artifact.name) == artifact.sha256:
                 return Status.EXISTS
             if artifact.name in holdings.files:
                 message = different_file(
-                    artifact, facts.project_url(artifact.project), public=self.repository.is_public
+                    artifact, self.facts.project_url(artifact.project), public=self.repository.is_public
                 )
                 raise DifferentFileError(message, response.status_code)
             unread = holdings.problem
-            if holdings.page_missing and not self.serves_simple_api(facts, credentials):
-                unread = self._simple_api_missing(facts, artifact.project)
+            if holdings.page_missing and not self.serves_simple_api(credentials):
+                unread = self._simple_api_missing(artifact.project)
             if unread and response.status_code not in {401, 403}:  # those are about the credentials: said below
                 message = f"{self.describe(response)} (whether the index holds this very file is unknown: {unread})"
                 raise IndexRefusedError(message, response.status_code)
