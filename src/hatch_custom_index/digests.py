@@ -1,11 +1,12 @@
-"""The digests the upload form carries, sha256 and blake2b-256 (and md5 where an index needs it), each computed on a
-thread of its own.
+"""The digests the upload form carries: sha256 (and md5 where an index needs it), each computed on a thread of its own.
 
 hashlib releases the GIL while it hashes, so with one thread per algorithm the digests of a chunk are computed beside
-whatever else reads it, such as the upload that sends it. md5 is sent only to Artifactory, which records no checksum
-without it ("client did not publish a checksum", uv issue 10202), and where option `md5` asks for it: on 2 cores it
-would cost a 300 MB upload a third of its time. It is computed with `usedforsecurity=False`, and left out where even
-that is refused (a FIPS build of OpenSSL that forbids md5 outright).
+whatever else reads it, such as the upload that sends it. sha256 is the digest every index reads (Warehouse wants at
+least one, and checks each it gets; GitLab and Gitea want sha256). blake2b-256, which twine and uv add, is not sent:
+no index needs it (Warehouse computes its own), and on 2 cores it was a 300 MB upload's critical path (0.4 s of
+1.1 s). md5 is sent only to Artifactory, which records no checksum without it ("client did not publish a checksum",
+uv issue 10202), and where option `md5` asks for it. It is computed with `usedforsecurity=False`, and left out where
+even that is refused (a FIPS build of OpenSSL that forbids md5 outright).
 """
 
 from __future__ import annotations
@@ -27,12 +28,10 @@ if TYPE_CHECKING:
 CHUNK_SIZE = 256 * 1024  # what an upload reads and sends at a time
 HASH_CHUNK_SIZE = 1024 * 1024  # what hashing alone reads at a time: fewer hand-overs of the GIL
 SHA256 = "sha256_digest"
-BLAKE2 = "blake2_256_digest"
 MD5 = "md5_digest"
 _DONE = b""
 _HASHES: dict[str, Callable[[], Any]] = {  # form field -> a new hashlib object (update() and hexdigest())
     SHA256: hashlib.sha256,
-    BLAKE2: partial(hashlib.blake2b, digest_size=32),
     MD5: partial(hashlib.md5, usedforsecurity=False),
 }
 
@@ -45,7 +44,7 @@ def _available(field: str) -> bool:
     return True
 
 
-DIGEST_FIELDS = tuple(field for field in (SHA256, BLAKE2, MD5) if _available(field))  # every digest there can be
+DIGEST_FIELDS = tuple(field for field in (SHA256, MD5) if _available(field))  # every digest there can be
 # Hex digits per digest, so the form's length is known before the digests are.
 HEX_LENGTHS = {field: _HASHES[field]().digest_size * 2 for field in DIGEST_FIELDS}
 ARTIFACTORY_HOST_SUFFIX = ".jfrog.io"  # JFrog's cloud: https://NAME.jfrog.io/artifactory/api/pypi/REPO
@@ -63,7 +62,7 @@ class DigestSettings(Protocol):
 
 
 def upload_digests(url: str, settings: DigestSettings) -> tuple[str, ...]:
-    """The digest fields an upload to `url` carries: sha256 and blake2b-256, and md5 for Artifactory (by its URL, or
+    """The digest fields an upload to `url` carries: sha256, and md5 for Artifactory (by its URL, or
     an OIDC provider set for JFrog's exchange: anywhere but Cloudsmith) or where option `md5` asks for it."""
     jfrog_exchange = settings.oidc_provider is not None and _host(url) != CLOUDSMITH_UPLOAD_HOST
     wanted = settings.md5 or jfrog_exchange or is_artifactory(url)

@@ -99,7 +99,7 @@ def settings_with(**values: object) -> Settings:
     ],
 )
 def test_artifactory_gets_md5(url: str) -> None:
-    assert digests.upload_digests(url, settings_with()) == (digests.SHA256, digests.BLAKE2, digests.MD5)
+    assert digests.upload_digests(url, settings_with()) == (digests.SHA256, digests.MD5)
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_artifactory_gets_md5(url: str) -> None:
     ],
 )
 def test_other_indexes_get_no_md5_unless_asked(url: str) -> None:
-    assert digests.upload_digests(url, settings_with()) == (digests.SHA256, digests.BLAKE2)
+    assert digests.upload_digests(url, settings_with()) == (digests.SHA256,)
     assert digests.MD5 in digests.upload_digests(url, settings_with(md5=True))
 
 
@@ -126,5 +126,5 @@ def test_an_oidc_provider_means_artifactory_behind_any_address() -> None:
 
 
 def test_md5_is_never_asked_of_a_build_that_forbids_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(digests, "DIGEST_FIELDS", (digests.SHA256, digests.BLAKE2))  # FIPS: md5 unavailable
-    assert digests.upload_digests("https://x.jfrog.io/", settings_with(md5=True)) == (digests.SHA256, digests.BLAKE2)
+    monkeypatch.setattr(digests, "DIGEST_FIELDS", (digests.SHA256,))  # FIPS: md5 unavailable
+    assert digests.upload_digests("https://x.jfrog.io/", settings_with(md5=True)) == (digests.SHA256,)
