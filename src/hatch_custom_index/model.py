@@ -89,3 +89,28 @@ class Decision:
 
     wanted: bool
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A project's page, read: its files by name, with their sha256 (None where the index gives none)."""
+
+    files: dict[str, str | None]
+
+
+@dataclass(frozen=True)
+class NoPage:
+    """The project's page answered 404: no file of it yet, or no simple API where it was looked for."""
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """The project's page could not be read: why; whether the index refused to show it (401, 403), and whether it
+    refused the very credentials it asked for (401)."""
+
+    reason: str
+    forbidden: bool = False
+    credentials_refused: bool = False
+
+
+Holdings = Listed | NoPage | Unreadable  # what the index was seen to hold of one project

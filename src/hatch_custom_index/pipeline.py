@@ -27,9 +27,9 @@ from hatch_custom_index.errors import (
     redact_url,
 )
 from hatch_custom_index.hatch_flags import merge_command_line, read_flags
-from hatch_custom_index.index import Holdings, IndexClient
+from hatch_custom_index.index import IndexClient
 from hatch_custom_index.keyrings import WAIT_AT_A_TERMINAL, WAIT_UNATTENDED, Keyring
-from hatch_custom_index.model import Credentials, Outcome, Status
+from hatch_custom_index.model import Credentials, Listed, Outcome, Status, Unreadable
 from hatch_custom_index.outcome import (
     EXIT_INTERRUPTED,
     EXIT_TERMINATED,
@@ -389,7 +389,7 @@ class Run:
         prefetch = Sha256Prefetch(batch)
         held: dict[str, dict[str, str | None]] = {}
         readable = True
-        refused: Holdings | None = None  # the index would not say what it holds
+        refused: Unreadable | None = None  # the index would not say what it holds
         try:
             for project in dict.fromkeys(artifact.project for artifact in batch):
                 try:
@@ -397,19 +397,20 @@ class Run:
                 except IndexUnreachableError as e:  # the upload would fail the same way: stop before asking more
                     message = f"{e}. Nothing was uploaded"
                     raise IndexUnreachableError(message) from None
-                held[project] = holdings.files
+                held[project] = holdings.files if isinstance(holdings, Listed) else {}
+                if not isinstance(holdings, Unreadable):
+                    continue
                 if holdings.forbidden and not dry_run:
                     refused = holdings
                     break
+                readable = False
                 if holdings.forbidden:
-                    readable = False
                     self.output.warn(
-                        f"Warning: {holdings.problem}; a real run stops here unless the credentials it uses (a token "
+                        f"Warning: {holdings.reason}; a real run stops here unless the credentials it uses (a token "
                         "it mints, a password it asks for) may read the index"
                     )
-                elif holdings.problem:
-                    readable = False
-                    self.output.warn(f"Warning: {holdings.problem}; uploading anyway")
+                else:
+                    self.output.warn(f"Warning: {holdings.reason}; uploading anyway")
         except BaseException:
             prefetch.finish([])
             raise
@@ -422,7 +423,7 @@ class Run:
             prefetch.finish([])
             if unresolved:  # the uploads would need them too: say where they were looked for
                 raise unresolved[0]
-            raise PublishError(unreadable_index(refused.problem or "", credentials_refused=refused.credentials_refused))
+            raise PublishError(unreadable_index(refused.reason, credentials_refused=refused.credentials_refused))
         # Only a file whose name the index already lists is hashed before its upload; the others as they are sent.
         prefetch.finish([artifact for artifact in batch if held[artifact.project].get(artifact.name)])
         settings = client.repository.settings

@@ -13,7 +13,7 @@ from hatch_custom_index.errors import IndexRefusedError, IndexUnreachableError, 
 from hatch_custom_index.index import IndexClient, IndexFacts
 from hatch_custom_index.index.client import Confirmation
 from hatch_custom_index.index.retry import RetryPolicy
-from hatch_custom_index.model import Credentials, Status
+from hatch_custom_index.model import Credentials, Listed, NoPage, Status, Unreadable
 from hatch_custom_index.repositories import select_repository
 from hatch_custom_index.settings import HATCH, PROJECT, parse_cli, parse_config, parse_env
 from tests.unit.builders import build
@@ -141,9 +141,9 @@ def test_a_file_already_there_is_told_apart_from_a_different_one(server, wheel) 
 
     holdings = index.client.existing_files(artifact.project, lambda: None)
 
-    assert holdings.files == {wheel.name: artifact.sha256}
-    assert holdings.problem is None
+    assert holdings == Listed({wheel.name: artifact.sha256})
     assert index.client.holds(artifact, CREDENTIALS)
+    assert index.client.existing_files("never-uploaded", lambda: None) == NoPage()
 
 
 def test_an_existence_check_that_keeps_failing_is_a_problem_not_an_exception(server) -> None:
@@ -152,8 +152,7 @@ def test_an_existence_check_that_keeps_failing_is_a_problem_not_an_exception(ser
 
     holdings = index.client.existing_files("demo-pkg", lambda: None)
 
-    assert holdings.files == {}
-    assert holdings.problem == (
+    assert holdings == Unreadable(
         f"could not check {server.simple_url}demo-pkg/ for files already there: 500 Internal Server Error: Injected "
         "failure"
     )
@@ -230,7 +229,6 @@ def test_a_redirect_loop_is_a_problem_not_an_empty_page(server) -> None:
 
     holdings = index.client.existing_files("demo-pkg", lambda: None)
 
-    assert holdings.files == {}
-    assert holdings.problem == (
+    assert holdings == Unreadable(
         f"could not check {server.simple_url}demo-pkg/ for files already there: more than 5 redirects"
     )

@@ -26,7 +26,7 @@ from hatch_custom_index.index.deadline import PASSED, deadline, install
 from hatch_custom_index.index.messages import REDACTION_MARGIN, describe, network_failure, silence
 from hatch_custom_index.index.retry import Failure, RetryPolicy, is_transient
 from hatch_custom_index.index.simple import SIMPLE_ACCEPT, parse_simple_page
-from hatch_custom_index.model import Credentials, Status
+from hatch_custom_index.model import Credentials, Holdings, Listed, NoPage, Status, Unreadable
 from hatch_custom_index.multipart import UploadBody
 from hatch_custom_index.plan import different_file
 from hatch_custom_index.text import continued
@@ -62,18 +62,6 @@ class IndexFacts:
 # How indexes answer a file they already hold: PyPI and pypiserver 400 or 409, CodeArtifact and Azure 409,
 # Artifactory 403, Nexus 400. Each is "already exists" only when the simple API then lists the same sha256.
 REUPLOAD_ANSWERS = frozenset({400, 403, 409})
-
-
-@dataclass(frozen=True)
-class Holdings:
-    """A project's files on the index (name -> sha256, None when the index gives none), what the index revealed,
-    and why the check could not be made, if it could not."""
-
-    files: dict[str, str | None]
-    problem: str | None = None
-    forbidden: bool = False  # the index refused to list them (401, 403), with the credentials if it asked for them
-    page_missing: bool = False  # the project's page answered 404: no file yet, or no simple API at this URL
-    credentials_refused: bool = False  # the index answered 401 to the credentials it asked for
 
 
 @dataclass(frozen=True)
@@ -162,7 +150,7 @@ class IndexClient:
             message = f"could not check {redact_url(url)} for files already there: {e}"
             raise IndexUnreachableError(message) from None
         except PublishError as e:
-            return Holdings({}, str(e))
+            return Unreadable(str(e))
         if response.status_code == httpx2.codes.PROXY_AUTHENTICATION_REQUIRED:
             proxy = proxy_for(url) or "in front of the index"
             message = (
@@ -173,19 +161,19 @@ class IndexClient:
         if response.is_redirect:
             target = urljoin(read, response.headers.get("Location", ""))
             if is_public_simple_page(target):  # pypiserver's fallback to pypi.org for projects it lacks
-                return Holdings({})
+                return Listed({})
             problem = f"could not check {redact_url(url)} for files already there: more than {MAX_REDIRECTS} redirects"
-            return Holdings({}, problem)
+            return Unreadable(problem)
         if response.status_code == httpx2.codes.NOT_FOUND:
-            return Holdings({}, page_missing=True)
+            return NoPage()
         if response.status_code != httpx2.codes.OK:
             problem = f"could not check {redact_url(read)} for files already there: {self.describe(response)}"
             refused = sent is not None and response.status_code == httpx2.codes.UNAUTHORIZED
-            return Holdings({}, problem, forbidden=response.status_code in {401, 403}, credentials_refused=refused)
+            return Unreadable(problem, forbidden=response.status_code in {401, 403}, credentials_refused=refused)
         try:
-            return Holdings(parse_simple_page(response))
+            return Listed(parse_simple_page(response))
         except ValueError as e:
-            return Holdings({}, f"could not read {redact_url(read)}: {e}")
+            return Unreadable(f"could not read {redact_url(read)}: {e}")
 
     def holds(self, artifact: Artifact, credentials: Credentials) -> bool:
         """Whether the index has this very file (same name and sha256): after an upload whose answer was lost. An
@@ -194,7 +182,7 @@ class IndexClient:
             holdings = self.existing_files(artifact.project, lambda: credentials, retry=False)
         except IndexUnreachableError:
             return False
-        return holdings.files.get(artifact.name) == artifact.sha256
+        return isinstance(holdings, Listed) and holdings.files.get(artifact.name) == artifact.sha256
 
     def confirm(self, uploaded: list[Artifact], credentials: Credentials, wait: float) -> Confirmation:
         """Read back the files just uploaded: those the index does not list (with their sha256, where it gives hashes)
@@ -208,10 +196,10 @@ class IndexClient:
                     holdings = self.existing_files(project, lambda: credentials, retry=False)
                 except IndexUnreachableError as e:  # another try would wait for the same silence: stop here
                     return Confirmation(pending, str(e))
-                unknown = holdings.problem
-                if holdings.page_missing and not self.serves_simple_api(credentials):
+                if isinstance(holdings, NoPage) and not self.serves_simple_api(credentials):
                     return Confirmation(pending, self._simple_api_missing(project))
-                files = holdings.files
+                unknown = holdings.reason if isinstance(holdings, Unreadable) else None
+                files = holdings.files if isinstance(holdings, Listed) else {}
                 pending = [a for a in pending if a.project != project or files.get(a.name, "") not in {a.sha256, None}]
             if not pending or waited >= wait:
                 return Confirmation(pending, unknown)
@@ -312,16 +300,17 @@ class IndexClient:
             try:
                 holdings = self.existing_files(artifact.project, lambda: credentials, retry=False)
             except IndexUnreachableError as e:
-                holdings = Holdings({}, str(e))
-            if holdings.files.get(artifact.name) == artifact.sha256:
+                holdings = Unreadable(str(e))
+            files = holdings.files if isinstance(holdings, Listed) else {}
+            if files.get(artifact.name) == artifact.sha256:
                 return Status.EXISTS
-            if artifact.name in holdings.files:
+            if artifact.name in files:
                 message = different_file(
                     artifact, self.facts.project_url(artifact.project), public=self.repository.is_public
                 )
                 raise DifferentFileError(message, response.status_code)
-            unread = holdings.problem
-            if holdings.page_missing and not self.serves_simple_api(credentials):
+            unread = holdings.reason if isinstance(holdings, Unreadable) else None
+            if isinstance(holdings, NoPage) and not self.serves_simple_api(credentials):
                 unread = self._simple_api_missing(artifact.project)
             if unread and response.status_code not in {401, 403}:  # those are about the credentials: said below
                 message = f"{self.describe(response)} (whether the index holds this very file is unknown: {unread})"
