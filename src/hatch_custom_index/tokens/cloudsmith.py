@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, cast
 from urllib.parse import urlsplit
 
 from hatch_custom_index.errors import TrustedPublishingError
@@ -55,7 +55,7 @@ class Cloudsmith(IdentityExchange):
             return identity
         request = {"oidc_token": identity.reveal(), "service_slug": service}
         response = self.context.client.request("POST", url, headers={"Accept": "application/json"}, json=request)
-        body = json_of(response)
+        body = cast("OpenIdAnswer", json_of(response))
         token = body.get("token") if response.status_code in {200, 201} else None
         if isinstance(token, str) and token:
             provider = f"{ci_provider() or 'CI'}, Cloudsmith service {service}"
@@ -63,3 +63,12 @@ class Cloudsmith(IdentityExchange):
         detail = body.get("detail") or body.get("error")
         configured = f"the OpenID Connect provider of {self.owner} (service {service})"
         raise TrustedPublishingError(self.refusal(url, response, identity, str(detail or ""), configured))
+
+
+class OpenIdAnswer(TypedDict, total=False):
+    """Cloudsmith's OpenID Connect exchange: a token, or why not (`detail`, `error`); the server's word, checked
+    before use."""
+
+    token: object
+    detail: object
+    error: object

@@ -181,6 +181,11 @@ def json_of(response: Any) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+def list_of(value: object) -> list[object]:
+    """`value` when an answer gave a list there, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 def claims_of(identity: Secret) -> dict[str, Any]:
     """A token's payload, unverified: shown only to explain a refusal, or to name the user it stands for."""
     try:

@@ -7,11 +7,18 @@ the CI to.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from hatch_custom_index.errors import Secret, TrustedPublishingError
 from hatch_custom_index.model import MintedToken, NotMinted
-from hatch_custom_index.tokens.identity import IdentityExchange, ci_provider, claims_of, json_of, require_https
+from hatch_custom_index.tokens.identity import (
+    IdentityExchange,
+    ci_provider,
+    claims_of,
+    json_of,
+    list_of,
+    require_https,
+)
 
 if TYPE_CHECKING:
     from hatch_custom_index.tokens.identity import Context
@@ -44,7 +51,7 @@ class JFrog(IdentityExchange):
         request = {"grant_type": TOKEN_EXCHANGE, "subject_token_type": ID_TOKEN, "subject_token": identity.reveal(),
                    "provider_name": self.provider}  # fmt: skip
         response = self.context.client.request("POST", url, headers={"Accept": "application/json"}, json=request)
-        body = json_of(response)
+        body = cast("ExchangeAnswer", json_of(response))
         token = body.get("access_token") if response.status_code == 200 else None  # noqa: PLR2004
         if isinstance(token, str) and token:
             secret = self.keep(token)
@@ -53,11 +60,21 @@ class JFrog(IdentityExchange):
             username = body.get("username")
             user = username if isinstance(username, str) else jfrog_user(token)
             return MintedToken(secret, expires, f"{ci_provider() or 'CI'}, JFrog OIDC provider {self.provider}", user)
-        errors = [error for error in body.get("errors", []) if isinstance(error, dict)]
+        errors = [error for error in list_of(body.get("errors")) if isinstance(error, dict)]
         details = "; ".join(str(error.get("message")) for error in errors if error.get("message"))
         raise TrustedPublishingError(
             self.refusal(url, response, identity, details, "the OIDC integration " + self.provider)
         )
+
+
+class ExchangeAnswer(TypedDict, total=False):
+    """JFrog Access's RFC 8693 token exchange: the access token, its lifetime and user, or the errors (`status`,
+    `message`); every value is the server's word, to be checked before use."""
+
+    access_token: object
+    expires_in: object
+    username: object
+    errors: object
 
 
 def jfrog_user(token: str) -> str:

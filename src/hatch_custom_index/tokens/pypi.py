@@ -6,12 +6,12 @@ other exchange passes over.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 from urllib.parse import urlsplit
 
 from hatch_custom_index.errors import ReusedIdentityTokenError, TrustedPublishingError, redact_url
 from hatch_custom_index.model import MintedToken, NotMinted
-from hatch_custom_index.tokens.identity import IdentityExchange, ci_provider, json_of, require_https
+from hatch_custom_index.tokens.identity import IdentityExchange, ci_provider, json_of, list_of, require_https
 
 if TYPE_CHECKING:
     from hatch_custom_index.errors import Secret
@@ -67,7 +67,8 @@ class Pypi(IdentityExchange):
             return self.unavailable(
                 f"this index does not support trusted publishing ({redact_url(url)}: {response.status_code})"
             )
-        audience = json_of(response).get("audience") if response.status_code == 200 else None  # noqa: PLR2004
+        answer = cast("AudienceAnswer", json_of(response))
+        audience = answer.get("audience") if response.status_code == 200 else None  # noqa: PLR2004
         if not isinstance(audience, str) or not audience:
             message = f"trusted publishing: {redact_url(url)} gave no audience ({client.describe(response)})"
             raise TrustedPublishingError(message)
@@ -78,14 +79,14 @@ class Pypi(IdentityExchange):
         response = self.context.client.request(
             "POST", url, headers={"Accept": "application/json"}, json={"token": identity.reveal()}
         )
-        body = json_of(response)
+        body = cast("MintAnswer", json_of(response))
         token = body.get("token") if response.status_code == 200 else None  # noqa: PLR2004
         if isinstance(token, str) and token:
             secret = self.keep(token)
             expires = body.get("expires")
             expires = float(expires) if isinstance(expires, (int, float)) else time.time() + LIFETIME
             return MintedToken(secret, expires, ci_provider() or "CI")
-        errors = [error for error in body.get("errors", []) if isinstance(error, dict)]
+        errors = [error for error in list_of(body.get("errors")) if isinstance(error, dict)]
         if any(error.get("code") == "invalid-reuse-token" for error in errors):
             message = (
                 f"trusted publishing: {redact_url(url)} refused the identity token as one already used "
@@ -111,6 +112,22 @@ def relayed_audience(host: str, served: str) -> str | None:
         "this index really checks that audience (a self-hosted Warehouse keeps `pypi` as its default), set "
         "`oidc-audience` on the repository"
     )
+
+
+class AudienceAnswer(TypedDict, total=False):
+    """Warehouse's `GET /_/oidc/audience`; every value is the index's word, to be checked before use."""
+
+    audience: object
+
+
+class MintAnswer(TypedDict, total=False):
+    """Warehouse's `POST /_/oidc/mint-token`: a token and its expiry, or the errors (`code`, `description`)."""
+
+    success: object
+    token: object
+    expires: object
+    message: object
+    errors: object
 
 
 def details_of(errors: list[dict[str, Any]]) -> str:
