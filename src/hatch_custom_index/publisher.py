@@ -10,13 +10,16 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from hatch.publish.plugin.interface import PublisherInterface
 
 from hatch_custom_index.pipeline import Request, run
 from hatch_custom_index.settings import HATCH_INDEX_PUBLISHER, PLUGIN_NAME
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class CustomIndexPublisher(PublisherInterface):
@@ -54,28 +57,26 @@ class HatchOutput:
         return int(self.app.verbosity)
 
     def info(self, text: str) -> None:
-        with self._lock:
-            self.app.display_info(text)
+        self._say(self.app.display_info, text)
 
     def success(self, text: str) -> None:
-        with self._lock:
-            self.app.display_success(text)
+        self._say(self.app.display_success, text)
 
     def warn(self, text: str) -> None:
-        with self._lock:
-            self.app.display_warning(text)
+        self._say(self.app.display_warning, text)
 
     def error(self, text: str) -> None:
-        with self._lock:
-            self.app.display_error(text)
+        self._say(self.app.display_error, text)
 
     def debug(self, text: str) -> None:
-        with self._lock:
-            self.app.display_debug(text, level=1)
+        self._say(self.app.display_debug, text)  # level 1: shown with -v
 
     def header(self, text: str) -> None:
-        with self._lock:
-            self.app.display_mini_header(text)
+        self._say(self.app.display_mini_header, text)
+
+    def _say(self, display: Callable[[str], None], text: str) -> None:
+        with self._lock:  # one line at a time: the upload threads share the console
+            display(text)
 
     def ask(self, text: str, *, default: str | None = None, hide: bool = False) -> str:
         options: dict[str, Any] = {"hide_input": True} if hide else {"default": default}
