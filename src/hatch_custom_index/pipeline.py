@@ -472,9 +472,9 @@ class Run:
         live = LiveProgress(to_upload) if progress_wanted(self.output.verbosity) else None
 
         def send(artifact: Artifact, progress: Callable[[int | None], None] | None) -> Status:
-            credentials = chain.get()  # a minted token about to expire is minted afresh here
             attach = self._attach_attestations(artifact, client.repository, chain)
-            return client.upload(artifact, credentials, attestations=attach, progress=progress)
+            # The chain is asked at every request: a minted token about to expire is minted afresh there.
+            return client.upload(artifact, chain.get, attestations=attach, progress=progress)
 
         uploader = Uploader(
             send,

@@ -41,7 +41,7 @@ class Index:
         self.client = IndexClient(self.repository, redact=self.redact, notify=self.notices.append, policy=policy)
 
     def upload(self, artifact: Artifact) -> Status:
-        return self.client.upload(artifact, CREDENTIALS)
+        return self.client.upload(artifact, lambda: CREDENTIALS)
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_a_refused_token_says_whose_and_never_shows_it(server, wheel) -> None:
     wrong = Credentials("__token__", Secret("pypi-wrong-token-0123456789abcdef"))
 
     with pytest.raises(IndexRefusedError) as caught:
-        index.client.upload(read_artifact(wheel), wrong)
+        index.client.upload(read_artifact(wheel), lambda: wrong)
 
     assert caught.value.status == 403
     assert "the index refused the credentials of user '__token__'" in str(caught.value)
@@ -232,3 +232,17 @@ def test_a_redirect_loop_is_a_problem_not_an_empty_page(server) -> None:
     assert holdings == Unreadable(
         f"could not check {server.simple_url}demo-pkg/ for files already there: more than 5 redirects"
     )
+
+
+def test_the_credentials_are_asked_for_at_every_attempt(server, wheel) -> None:
+    """A token that lapsed during a long batch is minted afresh for the retry: the auth asks its source each time."""
+    server.state.faults.append(Fault.status(503))
+    lapsed = Credentials("__token__", Secret("pypi-lapsed-token-0123456789abcdef"))
+    answers = [lapsed]  # the first ask; every later one gets the fresh token
+
+    def source() -> Credentials:
+        return answers.pop(0) if answers else CREDENTIALS
+
+    index = Index(server)
+    assert index.client.upload(read_artifact(wheel), source) is Status.UPLOADED
+    assert len(server.state.uploads) == 1

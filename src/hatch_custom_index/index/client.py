@@ -22,6 +22,7 @@ from hatch_custom_index.errors import (
     Redactor,
     redact_url,
 )
+from hatch_custom_index.index.auth import SourcedAuth
 from hatch_custom_index.index.deadline import PASSED, deadline, install
 from hatch_custom_index.index.messages import REDACTION_MARGIN, describe, network_failure, silence
 from hatch_custom_index.index.retry import Failure, RetryPolicy, is_transient
@@ -252,14 +253,15 @@ class IndexClient:
     def upload(
         self,
         artifact: Artifact,
-        credentials: Credentials,
+        credentials: Callable[[], Credentials],
         *,
         attestations: bool = False,
         progress: Callable[[int | None], None] | None = None,
     ) -> Status:
         """Upload one file, retrying what failed on the way: UPLOADED or EXISTS, or an error with the server's
         words. Before sending again what may have reached the index, ask the index whether it holds the file.
-        `progress` is told each attempt's start (None) and then the bytes of the file as they go."""
+        `credentials` is asked at every attempt (a minted token about to lapse is minted afresh); `progress` is told
+        each attempt's start (None) and then the bytes of the file as they go."""
         fields = artifact.form_fields(attestations=attestations)
         url = self.repository.url
         for attempt in range(self.policy.retries + 1):
@@ -279,9 +281,9 @@ class IndexClient:
             else:
                 artifact.record_digests(body.digests)
                 if not is_transient(response.status_code):
-                    return self._upload_result(artifact, credentials, response)
+                    return self._upload_result(artifact, credentials(), response)
                 failure = Failure(self.describe(response), reached=True, final=False, response=response)
-            if failure.reached and self.holds(artifact, credentials):
+            if failure.reached and self.holds(artifact, credentials()):
                 return Status.UPLOADED
             self._before_retry(attempt, failure, f"{artifact.name}: ")
         raise AssertionError  # pragma: no cover -- the loop returns or raises
@@ -372,7 +374,13 @@ class IndexClient:
         self.policy.sleep(delay)
 
     def _send(
-        self, method: str, url: str, credentials: Credentials | None, *, read: bool = True, **kwargs: Any
+        self,
+        method: str,
+        url: str,
+        credentials: Credentials | Callable[[], Credentials] | None,
+        *,
+        read: bool = True,
+        **kwargs: Any,
     ) -> httpx2.Response:
         """One request; the password is revealed only for it, and httpx2's errors pass through. `-v` shows each
         request's method, URL and status; `-vv` also the body of a failure, without secrets. Without `read`, only the
@@ -384,11 +392,8 @@ class IndexClient:
             if credentials is None:
                 response = self.client.send(request, stream=True)
             else:
-                auth = httpx2.BasicAuth(credentials.username, credentials.password.reveal())
-                try:
-                    response = self.client.send(request, auth=auth, stream=True)
-                finally:
-                    del auth  # no revealed secret lingers in this frame's locals for a debug traceback
+                source = credentials if callable(credentials) else lambda: credentials
+                response = self.client.send(request, auth=SourcedAuth(source), stream=True)
             try:
                 if read:
                     self._read(response, url)
