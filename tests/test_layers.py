@@ -30,7 +30,7 @@ LAYERS: list[set[str]] = [
         "index.simple",
     },
     # what a publish is made of: the repository, its transport, the artifacts read and checked, the upload body
-    {"repositories", "transport", "artifacts", "multipart", "prefetch"},
+    {"repositories", "transport", "form", "artifacts", "multipart", "prefetch"},
     # the pure decisions over them: what happened to a file, the plan, the outcome, and their reports
     {"model", "plan", "outcome", "progress", "report"},
     # talking to the index and to token services

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
-from packaging.metadata import _VALID_METADATA_VERSIONS, Metadata, parse_email
+from packaging.metadata import _VALID_METADATA_VERSIONS, parse_email
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -24,9 +24,9 @@ from hatch_custom_index.attestations import Listing, load_attestations
 from hatch_custom_index.digests import SHA256, file_sha256
 from hatch_custom_index.discovery import WHEEL_SUFFIX, identity
 from hatch_custom_index.errors import ArtifactError, PublishError
+from hatch_custom_index.form import metadata_form_fields, sendable
 from hatch_custom_index.rules import Authority, Finding, Subject, check
 from hatch_custom_index.rules.content import refused_content
-from hatch_custom_index.rules.subject import UNKNOWN
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -34,18 +34,6 @@ if TYPE_CHECKING:
 
 # Core metadata versions packaging knows (2.0 never existed as a standard); PyPI's own set is a rule of its own.
 SUPPORTED_METADATA_VERSIONS = frozenset(_VALID_METADATA_VERSIONS)
-# RawMetadata keys whose form field is singular although the field may repeat (Warehouse's names).
-SINGULAR_FORM_KEYS = {
-    "platforms": "platform",
-    "supported_platforms": "supported_platform",
-    "license_files": "license_file",
-    "import_names": "import_name",
-    "import_namespaces": "import_namespace",
-}
-
-# Fields the form always carries, whatever their value: they name the file, and every index needs them (a name of
-# UNKNOWN, which Warehouse would delete, is a rule of its own: `rules.names.name_unknown`).
-IDENTITY_FIELDS = frozenset({"metadata_version", "name", "version"})
 
 
 @dataclass
@@ -186,55 +174,6 @@ def _check_identity(metadata: dict[str, Any], name: str, version: str, path: Pat
     if not matches:
         message = f"{path}: the metadata says version {metadata['version']!r}, but the file name says {version!r}"
         raise ArtifactError(message)
-
-
-def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
-    """Map packaging's raw metadata to Warehouse's form: repeated parts for multi-use fields; only `sendable` ones."""
-    sent = sendable(metadata)
-    fields = [entry for key, value in sent.items() for entry in form_entries(key, value)]
-    if "requires_python" not in sent:
-        fields.append(("requires_python", ""))  # GitLab requires the field; Warehouse ignores it empty
-    return fields
-
-
-def form_entries(key: str, value: Any) -> list[tuple[str, str]]:
-    """One raw metadata field as the form's entries, in Warehouse's names: one per item of a multi-use field."""
-    if key == "keywords":
-        return [("keywords", ", ".join(value))]
-    if key == "project_urls":
-        return [("project_urls", f"{label}, {url}") for label, url in value.items()]
-    if isinstance(value, list):
-        return [(SINGULAR_FORM_KEYS.get(key, key), item) for item in value]
-    return [(key, value)]
-
-
-def sendable(metadata: dict[str, Any]) -> dict[str, Any]:
-    """The fields the form sends, which the rules check: those of the file's Metadata-Version that Warehouse reads.
-
-    A field newer than the Metadata-Version is left out, as twine does, since PyPI refuses it (setuptools 56-76 writes
-    `License-File` in Metadata 2.1, which PyPI answers with 400 "license-file introduced in metadata version 2.4, not
-    2.1"); so is a field Warehouse would drop unread (`read_by_warehouse`)."""
-    declared = Version(str(metadata.get("metadata_version", "1.0")))
-    return {
-        key: value
-        for key, value in metadata.items()
-        if Version(introduced_in(key)) <= declared and (key in IDENTITY_FIELDS or read_by_warehouse(key, value))
-    }
-
-
-def read_by_warehouse(key: str, value: Any) -> bool:
-    """Whether Warehouse reads the field at all. Its `sanitize` (`forklift/decorators.py`) first deletes each form key
-    whose value strips to `UNKNOWN` (distutils' placeholder): for a repeated key, the last value decides (WebOb's
-    `MultiDict.get`) and every value goes; then `parse_form_metadata` (`forklift/metadata.py`) skips a key whose only
-    value is empty."""
-    values = [entry for _, entry in form_entries(key, value)]
-    return bool(values) and values != [""] and values[-1].strip() != UNKNOWN
-
-
-def introduced_in(key: str) -> str:
-    """The Metadata-Version that introduced the raw field `key`, as packaging (which Warehouse validates with) knows
-    it; `1.0` for a field packaging does not describe."""
-    return str(getattr(vars(Metadata).get(key), "added", "1.0"))  # its field descriptors say when
 
 
 def plan_order(artifacts: list[Artifact]) -> list[Artifact]:

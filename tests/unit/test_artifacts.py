@@ -12,17 +12,16 @@ import pytest
 from hatch_custom_index import archive
 from hatch_custom_index.artifacts import (
     Artifact,
-    metadata_form_fields,
     parse_metadata,
     plan_order,
     read_artifact,
     read_batch,
-    read_by_warehouse,
     subject_of,
 )
 from hatch_custom_index.attestations import Listing, find_attestations
 from hatch_custom_index.discovery import Found, find_artifacts
 from hatch_custom_index.errors import PublishError
+from hatch_custom_index.form import metadata_form_fields, read_by_warehouse
 from tests.unit.builders import build, metadata_text, write_sdist, write_wheel
 
 WHEEL = "demo_pkg-1.2.0-py3-none-any.whl"

@@ -8,8 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hatch_custom_index.artifacts import metadata_form_fields, parse_metadata
+from hatch_custom_index.artifacts import parse_metadata
 from hatch_custom_index.errors import PublishError
+from hatch_custom_index.form import metadata_form_fields
 from hatch_custom_index.pypirc import load_pypirc
 from hatch_custom_index.repositories import select_repository
 from hatch_custom_index.settings import HATCH, PROJECT, parse_cli, parse_config, parse_env

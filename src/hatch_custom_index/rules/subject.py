@@ -45,7 +45,7 @@ class Subject:
     filetype: str  # "sdist" or "bdist_wheel"
     contents: Contents
     # packaging's raw metadata as sent, which is what Warehouse reads: fields newer than the Metadata-Version, UNKNOWN
-    # and empty ones left out (`artifacts.sendable`)
+    # and empty ones left out (`form.sendable`)
     fields: Mapping[str, Any]
     metadata_member: str  # where the metadata was found, e.g. `demo-1.0.dist-info/METADATA`
 
