@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from hatch_custom_index.artifacts import read_batch
 from hatch_custom_index.cache import UserCache
@@ -91,12 +91,12 @@ class Request:
     person can answer a prompt."""
 
     paths: list[str]
-    options: dict[str, Any]
+    options: dict[str, object]
     root: Path
     cache_dir: Path
-    project_config: Any
-    plugin_config: Any
-    hatch_index_config: Any  # Hatch's own [publish.index]
+    project_config: object
+    plugin_config: object
+    hatch_index_config: object  # Hatch's own [publish.index]
     config_label: str  # how Hatch's config.toml is named in messages
     interactive: bool
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
@@ -195,7 +195,7 @@ class Run:
             self.output.warn(f"Warning: {problem}")
         return Ending(message, code)
 
-    def _publish(self, paths: list[str], options: dict[str, Any]) -> None:
+    def _publish(self, paths: list[str], options: dict[str, object]) -> None:
         repository, pypirc = self._repository(options)
         root = Path(self.root)
         batch = self._batch(paths, repository, root)
@@ -336,7 +336,7 @@ class Run:
             return Conclusion(conclusion.message or "Interrupted after the uploads", EXIT_INTERRUPTED)
         return conclusion
 
-    def _repository(self, options: dict[str, Any]) -> tuple[Repository, Pypirc | None]:
+    def _repository(self, options: dict[str, object]) -> tuple[Repository, Pypirc | None]:
         """The repository and its settings from Hatch's flags, `-o`, the environment and the config tables."""
         cli, env = merge_command_line(read_flags(), parse_cli(options)), parse_env(self.request.environ)
         label = self.request.config_label

@@ -344,7 +344,7 @@ class Settings:
         ]
 
 
-def plain(value: Any) -> str:
+def plain(value: object) -> str:
     """A value as you would write it: `auto`, `true`, `60`, `~/.pypirc`, `none`."""
     if value is None:
         return "none"
@@ -394,7 +394,7 @@ def canonical_key(key: str) -> str:
     return key.strip().replace("_", "-").lower()
 
 
-def convert(option: Option, raw: Any, where: str) -> Any:
+def convert(option: Option, raw: object, where: str) -> Any:
     """Check and convert one raw value; `where` names the key and its source for the error."""
     if isinstance(raw, str) and not raw.strip():
         message = f"{where} is given but empty; give a value or remove it"
@@ -409,20 +409,20 @@ def convert(option: Option, raw: Any, where: str) -> Any:
     if option.kind is Kind.CHOICE:
         return _choice(option, raw, where)
     if option.kind is Kind.SECONDS:
-        number: Any = raw
+        number: object = raw
         if isinstance(raw, str):
             try:
                 number = float(raw)
             except ValueError:
                 number = None
-        valid = not isinstance(number, bool) and isinstance(number, (int, float)) and 0 <= number < float("inf")
-        if not valid or (option.minimum and number <= 0):
+        seconds = float(number) if isinstance(number, (int, float)) and not isinstance(number, bool) else -1.0
+        if not 0 <= seconds < float("inf") or (option.minimum and seconds <= 0):
             kind = "a positive number of seconds" if option.minimum else "a number of seconds, 0 or more"
             message = f"{where} must be {kind}, not {_describe(raw)}"
             raise ConfigurationError(message)
-        return float(number)
+        return seconds
     if option.kind is Kind.COUNT:
-        count: Any = raw
+        count: object = raw
         if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():  # not "²", a digit to Python
             count = int(raw)
         if isinstance(count, bool) or not isinstance(count, int) or count < option.minimum:
@@ -442,7 +442,7 @@ def convert(option: Option, raw: Any, where: str) -> Any:
     return value
 
 
-def _choice(option: Option, raw: Any, where: str) -> Enum:
+def _choice(option: Option, raw: object, where: str) -> Enum:
     choices = cast("type[Enum]", option.choices)
     values = [member.value for member in choices]
     word = str(raw).lower() if isinstance(raw, bool) else raw.strip().lower() if isinstance(raw, str) else None
@@ -480,7 +480,7 @@ def check_url(url: str, where: str) -> None:
         raise ConfigurationError(message)
 
 
-def _describe(raw: Any) -> str:
+def _describe(raw: object) -> str:
     if isinstance(raw, bool):
         return f"the boolean {str(raw).lower()}"
     if isinstance(raw, str):
@@ -488,7 +488,7 @@ def _describe(raw: Any) -> str:
     return f"a {type(raw).__name__}"
 
 
-def parse_cli(options: Mapping[str, Any]) -> Layer:
+def parse_cli(options: Mapping[str, object]) -> Layer:
     """Validate the `-o key=value` options Hatch passed, leaving out Hatch's own `no_prompt`/`initialize_auth`."""
     layer = Layer()
     for key, raw in options.items():
@@ -511,7 +511,7 @@ def parse_cli(options: Mapping[str, Any]) -> Layer:
     return layer
 
 
-def note_trimmed(layer: Layer, option: Option, raw: Any, where: str) -> None:
+def note_trimmed(layer: Layer, option: Option, raw: object, where: str) -> None:
     """A secret given with whitespace around it (a CI secret pasted with Enter) is used without it, and said so."""
     if option.kind is Kind.SECRET and isinstance(raw, str) and raw != raw.strip():
         layer.notes.append(f"{where} ends or starts with whitespace (pasted with the secret?): it was left out")
@@ -528,7 +528,7 @@ def parse_env(environ: Mapping[str, str]) -> Layer:
     return layer
 
 
-def parse_config(config: Any, label: str, scope: Scope) -> Layer:
+def parse_config(config: object, label: str, scope: Scope) -> Layer:
     """Validate a `[publish.custom-index]` table: `scope` is PROJECT or HATCH, `label` names the file for errors."""
     prefix = f"publish.{PLUGIN_NAME}"
     if not isinstance(config, dict):
@@ -549,7 +549,9 @@ def parse_config(config: Any, label: str, scope: Scope) -> Layer:
     return layer
 
 
-def _parse_repos(raw: Any, where: str, convert_key: Callable[[str, Any, str], Any]) -> dict[str, dict[str, Value]]:
+def _parse_repos(
+    raw: object, where: str, convert_key: Callable[[str, object, str], object]
+) -> dict[str, dict[str, Value]]:
     """A `repos` table: `NAME = "url"`, or `NAME` tables with a `url` (`main`/`test` may leave it out) and other keys,
     each converted by `convert_key(option name, raw value, where)`; a key it answers `IGNORED` is left out."""
     if not isinstance(raw, dict):
@@ -588,7 +590,7 @@ HATCH_INDEX_PUBLISHER = "index"
 HATCH_INDEX_OPTIONS = ("repo", "user", "auth", "ca-cert", "client-cert", "client-key")
 
 
-def parse_hatch_index_config(config: Any, label: str) -> Layer:
+def parse_hatch_index_config(config: object, label: str) -> Layer:
     """Hatch's own `[publish.index]` of config.toml, read as Hatch's `index` publisher reads it: its repos tables
     (`NAME = "url"`, or `url` with `user`, `auth`, `ca-cert`, `client-cert`, `client-key`) and those keys with `repo`
     at the top level. Other keys there belong to Hatch and are left alone (listed in `ignored`)."""
@@ -609,7 +611,7 @@ def parse_hatch_index_config(config: Any, label: str) -> Layer:
     return layer
 
 
-def _hatch_index_key(ignored: list[str], option: str, raw: Any, where: str) -> Any:
+def _hatch_index_key(ignored: list[str], option: str, raw: object, where: str) -> Any:
     """A key of a `[publish.index.repos.NAME]` table: one Hatch's publisher reads, or IGNORED (and listed)."""
     if option in HATCH_INDEX_OPTIONS and option != "repo":
         return convert(OPTIONS[option], raw, where)
@@ -617,7 +619,7 @@ def _hatch_index_key(ignored: list[str], option: str, raw: Any, where: str) -> A
     return IGNORED
 
 
-def _convert_config_value(name: str, raw: Any, where: str, scope: Scope, config: Scope) -> Any:
+def _convert_config_value(name: str, raw: object, where: str, scope: Scope, config: Scope) -> Any:
     option = OPTIONS.get(name)
     if option is not None and option.credential and config == PROJECT:
         message = (
@@ -655,7 +657,7 @@ def _set_once(values: dict[str, Value], name: str, value: Value) -> None:
     values[name] = value
 
 
-def report_option(options: Mapping[str, Any], project_config: Any, hatch_config: Any) -> str | None:
+def report_option(options: Mapping[str, object], project_config: object, hatch_config: object) -> str | None:
     """The `report` path as the full parse will find it (`-o`, then the project's config, then Hatch's), read on its
     own and leniently, so that a run stopped by another bad setting still writes its report saying why."""
     for source in (options, project_config, hatch_config):

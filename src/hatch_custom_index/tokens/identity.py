@@ -23,6 +23,8 @@ from hatch_custom_index.transport import is_loopback
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    import httpx2
+
     from hatch_custom_index.index import IndexClient
     from hatch_custom_index.settings import Settings
 
@@ -117,7 +119,7 @@ class IdentityExchange:
             self.context.mask(f"::add-mask::{token}")
         return secret
 
-    def refusal(self, url: str, response: Any, identity: Secret, details: str, configured: str) -> str:
+    def refusal(self, url: str, response: httpx2.Response, identity: Secret, details: str, configured: str) -> str:
         """Why the index refused the identity token: its words, and the token's claims to check against."""
         described = self.context.client.describe(response)
         claims = ", ".join(f"{key}={value!r}" for key, value in claims_of(identity).items() if key in SHOWN_CLAIMS)
@@ -172,7 +174,7 @@ def is_plain_token(token: str) -> bool:
     return bool(token) and token.isascii() and token.isprintable() and not any(c.isspace() for c in token)
 
 
-def json_of(response: Any) -> dict[str, Any]:
+def json_of(response: httpx2.Response) -> dict[str, object]:
     """An answer's JSON object, or an empty one."""
     try:
         body = response.json()
