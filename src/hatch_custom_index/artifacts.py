@@ -24,7 +24,7 @@ from hatch_custom_index.attestations import Listing, load_attestations
 from hatch_custom_index.digests import SHA256, file_sha256
 from hatch_custom_index.discovery import WHEEL_SUFFIX, identity
 from hatch_custom_index.errors import ArtifactError, PublishError
-from hatch_custom_index.form import metadata_form_fields, sendable
+from hatch_custom_index.form import Fields, metadata_form_fields, sendable
 from hatch_custom_index.rules import Authority, Finding, Subject, check
 from hatch_custom_index.rules.content import refused_content
 
@@ -45,7 +45,7 @@ class Artifact:
     pyversion: str
     project: str  # the normalized project name
     version: str
-    metadata: dict[str, Any]
+    metadata: Fields
     size: int = 0
     digests: Mapping[str, str] = field(default_factory=dict)  # form field -> hex digest; see `record_digests`
     attestations: list[dict[str, Any]] = field(default_factory=list)  # PEP 740, checked against this file
@@ -138,7 +138,7 @@ def _sdist_metadata_member(contents: Contents, path: Path) -> str:
     raise ArtifactError(message)
 
 
-def parse_metadata(raw: bytes, path: Path) -> dict[str, Any]:
+def parse_metadata(raw: bytes, path: Path) -> Fields:
     """Core metadata as packaging's raw fields, checked for what an index requires."""
     try:
         text = raw.decode("utf-8")
@@ -146,7 +146,7 @@ def parse_metadata(raw: bytes, path: Path) -> dict[str, Any]:
         message = f"{path}: the metadata is not valid UTF-8; rebuild the file with a current build backend"
         raise ArtifactError(message) from None
     fields, _unparsed = parse_email(text)
-    metadata: dict[str, Any] = dict(fields)
+    metadata = cast("Fields", dict(fields))  # RawMetadata: its values are text, lists of it, or labelled URLs
     for required in ("metadata_version", "name", "version"):
         if not metadata.get(required):
             label = required.replace("_", "-").title()
@@ -162,12 +162,12 @@ def parse_metadata(raw: bytes, path: Path) -> dict[str, Any]:
     return metadata
 
 
-def _check_identity(metadata: dict[str, Any], name: str, version: str, path: Path) -> None:
-    if canonicalize_name(metadata["name"]) != canonicalize_name(name):
+def _check_identity(metadata: Fields, name: str, version: str, path: Path) -> None:
+    if canonicalize_name(str(metadata["name"])) != canonicalize_name(name):
         message = f"{path}: the metadata names the project {metadata['name']!r}, but the file name says {name!r}"
         raise ArtifactError(message)
     try:
-        matches = Version(metadata["version"]) == Version(version)
+        matches = Version(str(metadata["version"])) == Version(version)
     except InvalidVersion:
         message = f"{path}: the metadata's version {metadata['version']!r} is not a valid version (PEP 440)"
         raise ArtifactError(message) from None

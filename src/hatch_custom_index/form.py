@@ -3,12 +3,17 @@ Metadata-Version's, none that its sanitising would delete), multi-use fields as 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeAlias
 
 from packaging.metadata import Metadata
 from packaging.version import Version
 
 from hatch_custom_index.rules.subject import UNKNOWN
+
+# A core-metadata field's value as packaging's `parse_email` gives it: text, a multi-use field's list, or the labelled
+# URLs of `Project-URL`.
+RawValue: TypeAlias = str | list[str] | dict[str, str]
+Fields: TypeAlias = dict[str, RawValue]  # field name (packaging's raw name) -> value
 
 # RawMetadata keys whose form field is singular although the field may repeat (Warehouse's names).
 SINGULAR_FORM_KEYS = {
@@ -24,7 +29,7 @@ SINGULAR_FORM_KEYS = {
 IDENTITY_FIELDS = frozenset({"metadata_version", "name", "version"})
 
 
-def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
+def metadata_form_fields(metadata: Fields) -> list[tuple[str, str]]:
     """Map packaging's raw metadata to Warehouse's form: repeated parts for multi-use fields; only `sendable` ones."""
     sent = sendable(metadata)
     fields = [entry for key, value in sent.items() for entry in form_entries(key, value)]
@@ -33,18 +38,19 @@ def metadata_form_fields(metadata: dict[str, Any]) -> list[tuple[str, str]]:
     return fields
 
 
-def form_entries(key: str, value: Any) -> list[tuple[str, str]]:
-    """One raw metadata field as the form's entries, in Warehouse's names: one per item of a multi-use field."""
-    if key == "keywords":
+def form_entries(key: str, value: RawValue) -> list[tuple[str, str]]:
+    """One raw metadata field as the form's entries, in Warehouse's names: one per item of a multi-use field, the
+    keywords as one comma-joined entry, each project URL as `label, URL`."""
+    if isinstance(value, dict):
+        return [(key, f"{label}, {url}") for label, url in value.items()]
+    if key == "keywords" and isinstance(value, list):
         return [("keywords", ", ".join(value))]
-    if key == "project_urls":
-        return [("project_urls", f"{label}, {url}") for label, url in value.items()]
     if isinstance(value, list):
         return [(SINGULAR_FORM_KEYS.get(key, key), item) for item in value]
     return [(key, value)]
 
 
-def sendable(metadata: dict[str, Any]) -> dict[str, Any]:
+def sendable(metadata: Fields) -> Fields:
     """The fields the form sends, which the rules check: those of the file's Metadata-Version that Warehouse reads.
 
     A field newer than the Metadata-Version is left out, as twine does, since PyPI refuses it (setuptools 56-76 writes
@@ -58,7 +64,7 @@ def sendable(metadata: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_by_warehouse(key: str, value: Any) -> bool:
+def read_by_warehouse(key: str, value: RawValue) -> bool:
     """Whether Warehouse reads the field at all. Its `sanitize` (`forklift/decorators.py`) first deletes each form key
     whose value strips to `UNKNOWN` (distutils' placeholder): for a repeated key, the last value decides (WebOb's
     `MultiDict.get`) and every value goes; then `parse_form_metadata` (`forklift/metadata.py`) skips a key whose only
