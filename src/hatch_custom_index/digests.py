@@ -15,7 +15,7 @@ import hashlib
 import queue
 import threading
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from hatch_custom_index.urls import CLOUDSMITH_UPLOAD_HOST
@@ -30,7 +30,20 @@ HASH_CHUNK_SIZE = 1024 * 1024  # what hashing alone reads at a time: fewer hand-
 SHA256 = "sha256_digest"
 MD5 = "md5_digest"
 _DONE = b""
-_HASHES: dict[str, Callable[[], Any]] = {  # form field -> a new hashlib object (update() and hexdigest())
+
+
+class Hasher(Protocol):
+    """What of a hashlib object is used."""
+
+    @property
+    def digest_size(self) -> int: ...
+
+    def update(self, data: bytes, /) -> None: ...
+
+    def hexdigest(self) -> str: ...
+
+
+_HASHES: dict[str, Callable[[], Hasher]] = {  # form field -> a new hashlib object
     SHA256: hashlib.sha256,
     MD5: partial(hashlib.md5, usedforsecurity=False),
 }
@@ -79,7 +92,7 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def _new(field: str) -> Any:
+def _new(field: str) -> Hasher:
     return _HASHES[field]()
 
 

@@ -9,7 +9,7 @@ import base64
 import json
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import id as oidc
@@ -188,7 +188,7 @@ def list_of(value: object) -> list[object]:
     return value if isinstance(value, list) else []
 
 
-def claims_of(identity: Secret) -> dict[str, Any]:
+def claims_of(identity: Secret) -> dict[str, object]:
     """A token's payload, unverified: shown only to explain a refusal, or to name the user it stands for."""
     try:
         payload = identity.reveal().split(".")[1]
