@@ -8,7 +8,7 @@ import email.utils
 import functools
 import io
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from packaging.metadata import ExceptionGroup, InvalidMetadata, Metadata
 from packaging.requirements import InvalidRequirement, Requirement
@@ -198,9 +198,9 @@ def license_and_expression(subject: Subject) -> Iterator[Finding]:
 def description_renders(subject: Subject) -> Iterator[Finding]:
     """Warehouse's `readme.render` in `file_upload`: a reStructuredText description (the default) must render;
     Markdown and plain text always do."""
-    description: Any = subject.fields.get("description")
+    description = subject.fields.get("description")
     content_type = subject.field("description_content_type")
-    if not description or _content_type(content_type) != "text/x-rst":
+    if not isinstance(description, str) or not description or _content_type(content_type) != "text/x-rst":
         return
     problem = rst_problem(description)
     if problem is not None:

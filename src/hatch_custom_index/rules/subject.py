@@ -46,7 +46,7 @@ class Subject:
     contents: Contents
     # packaging's raw metadata as sent, which is what Warehouse reads: fields newer than the Metadata-Version, UNKNOWN
     # and empty ones left out (`form.sendable`)
-    fields: Mapping[str, Any]
+    fields: Mapping[str, str | list[str] | dict[str, str]]  # form.RawValue (rules sit below form)
     metadata_member: str  # where the metadata was found, e.g. `demo-1.0.dist-info/METADATA`
 
     @property
