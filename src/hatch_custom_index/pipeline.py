@@ -515,13 +515,14 @@ class Run:
             confirmation = client.confirm(uploaded, chain.get(), wait)
         except KeyboardInterrupt:
             return unconfirmed(outcomes, names, "interrupted before it was confirmed"), True
-        pending = {artifact.name for artifact in confirmation.pending}
-        if confirmation.unknown is not None:
-            reason = f"could not confirm: {confirmation.unknown}"
-            self.output.warn(f"Warning: {', '.join(sorted(pending))}: accepted by the index; {reason}")
-            return unconfirmed(outcomes, pending, reason), False
+        for reason in dict.fromkeys(confirmation.unknown.values()):  # a page not read: accepted, never "not stored"
+            names = {name for name, why in confirmation.unknown.items() if why == reason}
+            self.output.warn(f"Warning: {', '.join(sorted(names))}: accepted by the index; could not confirm: {reason}")
+            outcomes = unconfirmed(outcomes, names, f"could not confirm: {reason}")
+        pending = {artifact.name for artifact in confirmation.unlisted}
         if not pending:
-            self.output.debug(f"Confirmed: the index lists {', '.join(a.name for a in uploaded)}")
+            if not confirmation.unknown:
+                self.output.debug(f"Confirmed: the index lists {', '.join(a.name for a in uploaded)}")
             return outcomes, False
 
         def why(outcome: Outcome) -> str:

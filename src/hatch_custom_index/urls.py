@@ -37,7 +37,7 @@ class SimpleApi:
     """Where an index lists its files (the simple API's root, with its trailing slash), and how that was found."""
 
     url: str
-    how: str  # for -v: "derived: Pulp's and Warehouse's sibling of legacy/"
+    how: str  # for -v: "Warehouse's and Pulp's sibling of legacy/"
     under_upload_url: bool = False  # the generic guess: devpi-server, recognised by its answer, may correct it
 
 

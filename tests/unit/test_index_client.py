@@ -3,6 +3,7 @@ retry rule, the recovery by hash, and the failures that are final. Waits are rec
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
@@ -200,12 +201,12 @@ def test_a_simple_api_that_is_not_there_makes_the_read_back_unknown_not_missing(
 
     confirmation = index.client.confirm([artifact], CREDENTIALS, wait=3.0)
 
-    assert confirmation.pending == [artifact]
-    assert confirmation.unknown == (
-        f"the index's simple API was not found at {server.origin}/nowhere/simple/ "
+    assert confirmation.unlisted == []
+    assert confirmation.unknown == {
+        artifact.name: f"the index's simple API was not found at {server.origin}/nowhere/simple/ "
         f"({server.origin}/nowhere/simple/{artifact.project}/ and the root both answered otherwise than a simple API "
         "does); set `simple-url` to where the index lists its files"
-    )
+    }
     assert index.waits == []  # nothing to wait for: asking again cannot find it
 
 
@@ -246,3 +247,21 @@ def test_the_credentials_are_asked_for_at_every_attempt(server, wheel) -> None:
     index = Index(server)
     assert index.client.upload(read_artifact(wheel), source) is Status.UPLOADED
     assert len(server.state.uploads) == 1
+
+
+def test_a_page_that_cannot_be_read_leaves_its_files_unknown_while_others_are_read(server, wheel) -> None:
+    """One project's page failing makes its files unknown, never "not stored", whatever the next project's page says."""
+    index = Index(server)
+    artifact = read_artifact(wheel)
+    assert index.upload(artifact) is Status.UPLOADED
+    other = replace(
+        artifact, project="other-project", path=artifact.path.with_name("other_project-1.0-py3-none-any.whl")
+    )
+    server.state.get_faults.append(Fault.status(500))  # the first project's page, read first
+    server.state.files.clear()  # and the index stored nothing: the other project's page is a 404 on a live index
+
+    confirmation = index.client.confirm([artifact, other], CREDENTIALS, wait=0.0)
+
+    assert confirmation.unlisted == [other]  # read, and not listed
+    assert list(confirmation.unknown) == [artifact.name]
+    assert "500 Internal Server Error" in confirmation.unknown[artifact.name]

@@ -4,7 +4,7 @@ policy, this repository's TLS settings, and every secret kept out of what is sho
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -35,7 +35,7 @@ from hatch_custom_index.transport import proxy_for, ssl_context
 from hatch_custom_index.urls import child, is_public_simple_page, same_origin
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from hatch_custom_index.artifacts import Artifact
     from hatch_custom_index.repositories import Repository
@@ -67,11 +67,11 @@ REUPLOAD_ANSWERS = frozenset({400, 403, 409})
 
 @dataclass(frozen=True)
 class Confirmation:
-    """The read-back of uploaded files: those not seen listed, and why they could not be looked for, if they could
-    not (`unknown`): then they may well be on the index."""
+    """The read-back of uploaded files: those the index was read and does not list (`unlisted`), and, by name, why
+    the others could not be looked for (`unknown`): those may well be on the index."""
 
-    pending: list[Artifact]
-    unknown: str | None = None
+    unlisted: list[Artifact]
+    unknown: Mapping[str, str] = field(default_factory=dict)
 
 
 class IndexClient:
@@ -190,20 +190,26 @@ class IndexClient:
         are asked for again, with backoff, for up to `wait` seconds (an index behind a CDN, or one that stores an
         accepted file a moment later, as Pulp does). A page that cannot be read, or a simple API that is not where it
         was looked for, makes the rest unknown, never "not stored"."""
-        pending, waited, attempt, unknown = list(uploaded), 0.0, 0, None
+        pending, waited, attempt = list(uploaded), 0.0, 0
+        unread: dict[str, str] = {}  # project -> why its page could not be read at the last try
         while True:
             for project in dict.fromkeys(artifact.project for artifact in pending):
                 try:
                     holdings = self.existing_files(project, lambda: credentials, retry=False)
                 except IndexUnreachableError as e:  # another try would wait for the same silence: stop here
-                    return Confirmation(pending, str(e))
+                    return Confirmation([], {artifact.name: str(e) for artifact in pending})
                 if isinstance(holdings, NoPage) and not self.serves_simple_api(credentials):
-                    return Confirmation(pending, self._simple_api_missing(project))
-                unknown = holdings.reason if isinstance(holdings, Unreadable) else None
+                    missing = self._simple_api_missing(project)
+                    return Confirmation([], {artifact.name: missing for artifact in pending})
+                if isinstance(holdings, Unreadable):
+                    unread[project] = holdings.reason
+                    continue
+                unread.pop(project, None)
                 files = holdings.files if isinstance(holdings, Listed) else {}
                 pending = [a for a in pending if a.project != project or files.get(a.name, "") not in {a.sha256, None}]
             if not pending or waited >= wait:
-                return Confirmation(pending, unknown)
+                unknown = {a.name: unread[a.project] for a in pending if a.project in unread}
+                return Confirmation([a for a in pending if a.name not in unknown], unknown)
             # Backoff, but asked at least every CONFIRM_POLL seconds; the waits add up to `wait` (injected sleeps too).
             pause = min(wait - waited, self.policy.delay(attempt), CONFIRM_POLL)
             self.policy.sleep(pause)
