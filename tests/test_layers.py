@@ -33,8 +33,8 @@ LAYERS: list[set[str]] = [
     {"repositories", "transport", "form", "artifacts", "multipart", "prefetch"},
     # the pure decisions over them: what happened to a file, the plan, the outcome, and their reports
     {"model", "plan", "outcome", "progress", "report"},
-    # talking to the index and to token services
-    {"index", "tokens"},
+    # talking to the index, to token services, and to Sigstore
+    {"index", "tokens", "signing"},
     # the run: credentials in the documented order, the uploads
     {"credentials", "uploads", "pipeline"},
     # Hatch's door

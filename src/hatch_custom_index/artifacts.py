@@ -49,6 +49,7 @@ class Artifact:
     size: int = 0
     digests: Mapping[str, str] = field(default_factory=dict)  # form field -> hex digest; see `record_digests`
     attestations: list[dict[str, Any]] = field(default_factory=list)  # PEP 740, checked against this file
+    signer: str | None = None  # the identity of the certificate when this run signed the file (option `sign`)
     checked: tuple[int, ...] = ()  # the file's identity when it was read: a rewrite since is refused at upload
     contents: Contents | None = field(default=None, repr=False, compare=False)  # what the rules check
     metadata_member: str = field(default="", repr=False, compare=False)
@@ -57,6 +58,11 @@ class Artifact:
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def attestation(self) -> str:
+        """`signed` (by this run, option `sign`), `found` (beside the file), or `none`: for the reports."""
+        return "signed" if self.signer else "found" if self.attestations else "none"
 
     @property
     def sha256(self) -> str:

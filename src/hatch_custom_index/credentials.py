@@ -48,6 +48,7 @@ class CredentialsPreview:
 
     text: str
     found: bool = True
+    trusted: bool = False  # the credentials would be minted by trusted publishing
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ class CredentialChain:
         except NoCredentialsError as e:
             would_mint = tokens.last.preview() if tokens is not None else None
             if would_mint:
-                return CredentialsPreview(would_mint)
+                return CredentialsPreview(would_mint, trusted=tokens is not None and tokens.last.trusted)
             if interactive:
                 return CredentialsPreview(PROMPT)
             return CredentialsPreview(str(e), found=False)

@@ -23,6 +23,7 @@ from hatch_custom_index.errors import (
     IndexUnreachableError,
     PublishError,
     Redactor,
+    Secret,
     describe_unexpected,
     redact_url,
 )
@@ -43,9 +44,13 @@ from hatch_custom_index.outcome import (
 )
 from hatch_custom_index.plan import (
     Plan,
+    SigningDecision,
+    SigningVerdict,
     make_plan,
     sends_attestations,
     several_versions,
+    signing_decision,
+    takes_attestations,
     unreadable_index,
     upload_jobs,
 )
@@ -62,12 +67,22 @@ from hatch_custom_index.settings import (
     AttestationsMode,
     HelpRequested,
     Layer,
+    SignMode,
     help_text,
     parse_cli,
     parse_config,
     parse_env,
     parse_hatch_index_config,
     report_option,
+)
+from hatch_custom_index.signing import (
+    SigningError,
+    Sigstore,
+    attestation_path,
+    certificate_identity,
+    identity_source,
+    missing_library,
+    signing_identity,
 )
 from hatch_custom_index.text import printable, printable_line
 from hatch_custom_index.tokens import Tokens, expected_username, tokens_for
@@ -218,7 +233,7 @@ class Run:
             plan, readable = self._plan(batch, client, chain, dry_run=dry_run)
             self._report.outcomes = plan.outcomes(dry_run=dry_run)
             if dry_run:
-                self._dry_run(plan, chain, tokens, root, interactive=interactive)
+                self._dry_run(plan, chain, tokens, repository, interactive=interactive)
                 return
             if plan.refusals:
                 self._finish(plan.outcomes(), client, started, prompter)
@@ -226,6 +241,8 @@ class Run:
             if plan.to_upload or options.get("initialize_auth"):
                 chain.get()
                 self.output.debug(f"Credentials: {chain.sources()}")
+            if plan.to_upload:  # after every check, before the first upload: all files get one, or none does
+                self._sign(plan.to_upload, repository, root, trusted_publishing=chain.trusted_publishing)
             outcomes, interrupted = self._upload(batch, plan.to_upload, client, chain, root)
             self._report.outcomes = outcomes  # from here on, whatever stops the run, the report tells it
             if not interrupted:
@@ -437,9 +454,12 @@ class Run:
         )
         return plan, readable
 
-    def _dry_run(self, plan: Plan, chain: CredentialChain, tokens: Tokens, root: Path, *, interactive: bool) -> None:
+    def _dry_run(
+        self, plan: Plan, chain: CredentialChain, tokens: Tokens, repository: Repository, *, interactive: bool
+    ) -> None:
         """What a real run would do, and stop: no upload, no prompt, nothing minted, nothing saved."""
-        self.output.info("Dry run: nothing is uploaded, nothing is saved")
+        root = Path(self.root)
+        self.output.info("Dry run: nothing is uploaded, nothing is saved, nothing is signed")
         for artifact, line in plan.preview():
             self.output.info(f"{display_path(artifact.path, root)} ... {line}")
         if plan.refusals:
@@ -450,6 +470,7 @@ class Run:
                 message = f"A real run would stop before uploading: {preview.text}"
                 raise PublishError(message)
             self.output.info(f"Credentials: {preview.text}")
+            self._would_sign(plan.to_upload, repository, root, trusted_publishing=preview.trusted)
 
     def _upload(
         self,
@@ -549,6 +570,8 @@ class Run:
         line = f"{display_path(outcome.artifact.path, root)} ... {outcome.status}"
         if outcome.seconds and self.output.verbosity >= 1:
             line += f" ({outcome.seconds:.2f} s)"
+        if self.output.verbosity >= 1 and outcome.status.sent and outcome.artifact.attestation != "none":
+            line += f", attestation: {outcome.artifact.attestation}"
         status = outcome.status
         if live is not None:
             live.print(line, "green" if status is Status.UPLOADED else "yellow" if status is Status.EXISTS else "red")
@@ -567,6 +590,84 @@ class Run:
         self.output.info(summary(outcomes, seconds))
         self._report.outcomes = outcomes
         write_step_summary(outcomes, client.repository.display_name, seconds)
+
+    def _signing(self, repository: Repository, *, trusted_publishing: bool) -> SigningDecision:
+        settings = repository.settings
+        return signing_decision(
+            settings.sign,
+            trusted_publishing=trusted_publishing,
+            takes_attestations=takes_attestations(settings.attestations, public=repository.is_public),
+            missing_library=missing_library(),
+            identity_source=identity_source(self.request.environ),
+        )
+
+    def _sign(self, to_upload: list[Artifact], repository: Repository, root: Path, *, trusted_publishing: bool) -> None:
+        """Option `sign`: each file to upload without a publish attestation beside it gets one from Sigstore, all of
+        them or none. `auto` that cannot sign says why once and publishes without; `true` stops before any upload."""
+        unsigned = [artifact for artifact in to_upload if not attestation_path(artifact.path).exists()]
+        decision = self._signing(repository, trusted_publishing=trusted_publishing)
+        if decision.verdict is SigningVerdict.SKIP or not unsigned:
+            self.output.debug(
+                f"Not signing with Sigstore: {decision.reason if unsigned else 'every file has its publish attestation'}"
+            )
+            return
+        settings = repository.settings
+        try:
+            identity = self._signing_identity(decision, settings.timeout)
+            self.output.debug(
+                f"Signing with Sigstore ({settings.sigstore}) as {certificate_identity(identity)}, {decision.reason}"
+            )
+            sigstore = Sigstore(
+                settings.sigstore,
+                root,
+                source=settings.source("sigstore"),
+                timeout=settings.timeout,
+                jobs=settings.jobs,
+            )
+            signed = sigstore.sign(unsigned, identity)
+        except SigningError as e:
+            if settings.sign is SignMode.ALWAYS:
+                message = f"Nothing was uploaded: {e} (option `sign` is true)"
+                raise SigningError(message) from None
+            self.output.warn(f"Warning: not signing with Sigstore: {e}; publishing without new attestations")
+            return
+        for item in signed:
+            item.artifact.attestations.append(item.attestation)
+            item.artifact.signer = item.identity
+            self.output.debug(
+                f"Signed {item.artifact.name}: {display_path(item.path, root)}, certificate for {item.identity}"
+            )
+        identities = ", ".join(sorted({item.identity for item in signed}))
+        self.output.info(f"Signed {len(signed)} file{'s' if len(signed) != 1 else ''} with Sigstore ({identities})")
+
+    def _signing_identity(self, decision: SigningDecision, timeout: float) -> Secret:
+        """The identity token for Sigstore, redacted from here on; a SigningError when the decision was not to sign."""
+        if decision.verdict is not SigningVerdict.SIGN:
+            raise SigningError(decision.reason)
+        identity = signing_identity(self.request.environ, timeout)
+        self._redact.add(identity)
+        return identity
+
+    def _would_sign(
+        self, to_upload: list[Artifact], repository: Repository, root: Path, *, trusted_publishing: bool
+    ) -> None:
+        """What a real run would sign, and with what; nothing is asked for or signed."""
+        unsigned = [artifact for artifact in to_upload if not attestation_path(artifact.path).exists()]
+        if not unsigned:
+            return
+        decision = self._signing(repository, trusted_publishing=trusted_publishing)
+        if decision.verdict is SigningVerdict.SKIP:
+            self.output.debug(f"A real run would not sign with Sigstore: {decision.reason}")
+            return
+        if decision.verdict is SigningVerdict.STOP:
+            message = f"A real run would stop before uploading: {decision.reason} (option `sign` is true)"
+            raise PublishError(message)
+        if decision.verdict is SigningVerdict.WARN:
+            self.output.warn(f"Warning: a real run would not sign with Sigstore: {decision.reason}")
+            return
+        names = ", ".join(display_path(artifact.path, root) for artifact in unsigned)
+        sigstore = repository.settings.sigstore
+        self.output.info(f"Would sign with Sigstore ({sigstore}), {decision.reason}: {names}")
 
     def _attach_attestations(self, artifact: Artifact, repository: Repository, chain: CredentialChain) -> bool:
         mode = repository.settings.attestations

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from hatch_custom_index.errors import redact_url
 from hatch_custom_index.model import Outcome, Status
 from hatch_custom_index.outcome import size
-from hatch_custom_index.settings import AttestationsMode
+from hatch_custom_index.settings import AttestationsMode, SignMode
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -143,3 +144,54 @@ def sends_attestations(mode: AttestationsMode, *, trusted_publishing: bool) -> b
     """Whether the attestations beside the files go with them: `true` always, `auto` with trusted publishing only
     (the one way PyPI accepts them), `false` never."""
     return mode is AttestationsMode.ALWAYS or (mode is AttestationsMode.AUTO and trusted_publishing)
+
+
+class SigningVerdict(Enum):
+    SIGN = "sign"
+    SKIP = "skip"  # not wanted here: said with -v only
+    WARN = "warn"  # `auto` wanted to sign but cannot: one warning, and the batch goes without new attestations
+    STOP = "stop"  # `true` cannot sign: nothing is uploaded
+
+
+@dataclass(frozen=True)
+class SigningDecision:
+    verdict: SigningVerdict
+    reason: str = ""
+
+
+def signing_decision(
+    mode: SignMode,
+    *,
+    trusted_publishing: bool,
+    takes_attestations: bool,
+    missing_library: str | None,
+    identity_source: str | None,
+) -> SigningDecision:
+    """Whether the batch is signed with Sigstore (option `sign`). `auto` signs when the upload token came from trusted
+    publishing and the index takes attestations; `true` always, or stops; `false` never. `missing_library` says why
+    the extra cannot sign, `identity_source` where the identity for signing would come from (None: nowhere)."""
+    if mode is SignMode.NEVER:
+        return SigningDecision(SigningVerdict.SKIP, "option `sign` is false")
+    if mode is SignMode.AUTO and not trusted_publishing:
+        return SigningDecision(SigningVerdict.SKIP, "the upload token does not come from trusted publishing")
+    if mode is SignMode.AUTO and not takes_attestations:
+        return SigningDecision(
+            SigningVerdict.SKIP,
+            "the index is not known to take attestations (option `attestations = true` says it does)",
+        )
+    unable = SigningVerdict.STOP if mode is SignMode.ALWAYS else SigningVerdict.WARN
+    if missing_library is not None:
+        return SigningDecision(unable, missing_library)
+    if identity_source is None:
+        return SigningDecision(
+            unable,
+            "no identity to sign with: run in GitHub Actions with `permissions: id-token: write`, in GitLab CI with "
+            "an `id_tokens:` entry SIGSTORE_ID_TOKEN (aud: sigstore), on Google Cloud, or set SIGSTORE_ID_TOKEN",
+        )
+    return SigningDecision(SigningVerdict.SIGN, f"with the identity from {identity_source}")
+
+
+def takes_attestations(mode: AttestationsMode, *, public: bool) -> bool:
+    """Whether the index takes attestations: PyPI and TestPyPI do (with trusted publishing), unless option
+    `attestations` is false; any index where it is true."""
+    return mode is AttestationsMode.ALWAYS or (mode is AttestationsMode.AUTO and public)

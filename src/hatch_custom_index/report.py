@@ -23,6 +23,8 @@ def entries(outcomes: list[Outcome], index_url: str | None) -> list[dict[str, ob
             "sha256": o.artifact.digests.get("sha256_digest") or o.artifact.sha256,
             "size": o.artifact.size,
             "status": o.status.value,
+            "attestation": o.artifact.attestation,
+            "signed_by": o.artifact.signer,
             "index_url": index_url,
             "error": o.error,
         }
@@ -52,10 +54,11 @@ def write_step_summary(outcomes: list[Outcome], repository: str, seconds: float)
     lines = [
         f"### Published to {repository}",
         "",
-        "| file | status | sha256 |",
-        "|---|---|---|",
+        "| file | status | sha256 | attestation |",
+        "|---|---|---|---|",
         *(
-            f"| `{o.artifact.name}` | {o.status} | `{(o.artifact.digests.get('sha256_digest') or '')[:16]}` |"
+            f"| `{o.artifact.name}` | {o.status} | `{(o.artifact.digests.get('sha256_digest') or '')[:16]}` | "
+            f"{_attestation_cell(o)} |"
             for o in outcomes
         ),
         "",
@@ -67,6 +70,12 @@ def write_step_summary(outcomes: list[Outcome], repository: str, seconds: float)
             stream.write("\n".join(lines) + "\n")
     except OSError:  # the summary is a courtesy; the publish itself is done
         pass
+
+
+def _attestation_cell(outcome: Outcome) -> str:
+    """`signed by <identity>` (the certificate's, a workflow or an email), `found` or `none`."""
+    signer = outcome.artifact.signer
+    return f"signed by `{signer.replace('`', '')}`" if signer else outcome.artifact.attestation
 
 
 class JsonReport:

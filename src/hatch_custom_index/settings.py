@@ -70,6 +70,15 @@ class AttestationsMode(str, Enum):
     NEVER = "false"
 
 
+class SignMode(str, Enum):
+    AUTO = "auto"  # with trusted publishing in a CI that gives an identity, to an index that takes attestations
+    ALWAYS = "true"
+    NEVER = "false"
+
+
+SIGSTORE_INSTANCES = ("production", "staging")  # option `sigstore`: one of these, or a client trust config's path
+
+
 class RulesMode(str, Enum):
     AUTO = "auto"  # PyPI's for PyPI and TestPyPI, the standards' for any other index
     PYPI = "pypi"
@@ -226,6 +235,22 @@ OPTIONS: dict[str, Option] = {
             help="send the PEP 740 attestations beside each file (auto: with trusted publishing)",
         ),
         Option(
+            "sign",
+            Kind.CHOICE,
+            SignMode.AUTO,
+            NOT_ENV,
+            choices=SignMode,
+            help="make each file's publish attestation with Sigstore before the upload (auto: in CI, with trusted "
+            "publishing, to an index that takes attestations)",
+        ),
+        Option(
+            "sigstore",
+            Kind.STR,
+            "production",
+            NOT_ENV,
+            help="the Sigstore that signs: production, staging, or the path of a client trust config (JSON)",
+        ),
+        Option(
             "rules",
             Kind.CHOICE,
             RulesMode.AUTO,
@@ -305,6 +330,8 @@ class Settings:
     oidc_provider: str | None
     oidc_audience: str | None
     attestations: AttestationsMode
+    sign: SignMode
+    sigstore: str
     rules: RulesMode
     registry: Registry
     dry_run: bool
