@@ -6,7 +6,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from packaging.metadata import _VALID_METADATA_VERSIONS, parse_email
 from packaging.utils import (
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
+    from hatch_custom_index.model import JSONObject
+
 # Core metadata versions packaging knows (2.0 never existed as a standard); PyPI's own set is a rule of its own.
 SUPPORTED_METADATA_VERSIONS = frozenset(_VALID_METADATA_VERSIONS)
 
@@ -48,7 +50,7 @@ class Artifact:
     metadata: Fields
     size: int = 0
     digests: Mapping[str, str] = field(default_factory=dict)  # form field -> hex digest; see `record_digests`
-    attestations: list[dict[str, Any]] = field(default_factory=list)  # PEP 740, checked against this file
+    attestations: list[JSONObject] = field(default_factory=list)  # PEP 740, checked against this file
     signer: str | None = None  # the identity of the certificate when this run signed the file (option `sign`)
     checked: tuple[int, ...] = ()  # the file's identity when it was read: a rewrite since is refused at upload
     contents: Contents | None = field(default=None, repr=False, compare=False)  # what the rules check

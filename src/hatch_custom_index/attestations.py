@@ -11,9 +11,12 @@ import binascii
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hatch_custom_index.errors import ArtifactError
+
+if TYPE_CHECKING:
+    from hatch_custom_index.model import JSONObject
 
 MAX_ATTESTATION_BYTES = 1024 * 1024
 IN_TOTO_STATEMENT = "https://in-toto.io/Statement/v1"
@@ -59,10 +62,10 @@ def _attested_names(filename: str) -> list[str]:
     return [stem[:dot] for dot in range(len(stem)) if stem[dot] == "." and dot > 0]
 
 
-def load_attestations(artifact: Path, sha256: str, found: list[Path] | None = None) -> list[dict[str, Any]]:
+def load_attestations(artifact: Path, sha256: str, found: list[Path] | None = None) -> list[JSONObject]:
     """Each attestation (`found`, else `find_attestations`) parsed and checked: PEP 740's shape, one per predicate
     type, a subject naming this artifact with its sha256. A problem is a PublishError naming the attestation file."""
-    loaded: list[dict[str, Any]] = []
+    loaded: list[JSONObject] = []
     kinds: dict[str, Path] = {}
     for path in find_attestations(artifact) if found is None else found:
         attestation, predicate_type = _check(path, artifact.name, sha256)
@@ -74,7 +77,7 @@ def load_attestations(artifact: Path, sha256: str, found: list[Path] | None = No
     return loaded
 
 
-def _check(path: Path, name: str, sha256: str) -> tuple[dict[str, Any], str]:
+def _check(path: Path, name: str, sha256: str) -> tuple[JSONObject, str]:
     try:
         with path.open("rb") as stream:
             raw = stream.read(MAX_ATTESTATION_BYTES + 1)
@@ -112,7 +115,7 @@ def _check(path: Path, name: str, sha256: str) -> tuple[dict[str, Any], str]:
         message = f"{path}: the envelope's statement is not an in-toto statement ({IN_TOTO_STATEMENT})"
         raise ArtifactError(message)
     subject_list = statement.get("subject")
-    subjects: list[Any] = subject_list if isinstance(subject_list, list) else []
+    subjects: list[object] = subject_list if isinstance(subject_list, list) else []
     digests = {
         subject.get("name"): (subject.get("digest") or {}).get("sha256")
         for subject in subjects

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import unescape
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, AnyStr
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
@@ -23,10 +23,8 @@ _TOKEN = (
 )
 _ATTRIBUTE = r"""([^\s/>"'=][^\s/>"'=]*)(?:\s*=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s"'>]*)))?"""
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # a link's `https:`
-_PATTERNS: dict[type, tuple[re.Pattern[Any], re.Pattern[Any], str | bytes]] = {  # page type -> patterns, `href`
-    str: (re.compile(_TOKEN, re.DOTALL | re.IGNORECASE), re.compile(_ATTRIBUTE), "href"),
-    bytes: (re.compile(_TOKEN.encode(), re.DOTALL | re.IGNORECASE), re.compile(_ATTRIBUTE.encode()), b"href"),
-}
+_TEXT_PATTERNS = (re.compile(_TOKEN, re.DOTALL | re.IGNORECASE), re.compile(_ATTRIBUTE), "href")  # patterns, `href`
+_BYTES_PATTERNS = (re.compile(_TOKEN.encode(), re.DOTALL | re.IGNORECASE), re.compile(_ATTRIBUTE.encode()), b"href")
 
 
 def simple_page_links(page: str | bytes, encoding: str = "utf-8") -> dict[str, str | None]:
@@ -47,7 +45,10 @@ def simple_page_links(page: str | bytes, encoding: str = "utf-8") -> dict[str, s
 
 def _hrefs(page: str | bytes) -> Iterator[str | bytes]:
     """The `href` of each `<a>` outside comments, scripts and styles, in order (the first, when a tag has two)."""
-    token, attribute, href = _PATTERNS[type(page)]
+    return _links(page, *_TEXT_PATTERNS) if isinstance(page, str) else _links(page, *_BYTES_PATTERNS)
+
+
+def _links(page: AnyStr, token: re.Pattern[AnyStr], attribute: re.Pattern[AnyStr], href: AnyStr) -> Iterator[AnyStr]:
     for match in token.finditer(page):
         first, attributes = match.group(1, 2)
         if first:  # the common `<a href="...">`, read by the pattern itself

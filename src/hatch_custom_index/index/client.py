@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import httpx2
@@ -35,7 +35,7 @@ from hatch_custom_index.transport import proxy_for, ssl_context
 from hatch_custom_index.urls import child, is_public_simple_page, same_origin
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from hatch_custom_index.artifacts import Artifact
     from hatch_custom_index.repositories import Repository
@@ -350,14 +350,15 @@ class IndexClient:
         *,
         retry: bool = True,
         read: bool = True,
-        **kwargs: Any,
+        headers: Mapping[str, str] | None = None,
+        json: object = None,
     ) -> httpx2.Response:
         """A request (not an upload) that retries what the policy retries, with this repository's TLS settings;
         when the tries run out, the last answer is returned, or a network failure raised naming the URL."""
         retries = self.policy.retries if retry else 0
         for attempt in range(retries + 1):
             try:
-                response = self._send(method, url, credentials, read=read, **kwargs)
+                response = self._send(method, url, credentials, read=read, headers=headers, json=json)
             except httpx2.HTTPError as e:
                 failure = self.policy.failure(e, self._network_message(url, e))
             else:
@@ -386,13 +387,15 @@ class IndexClient:
         credentials: Credentials | Callable[[], Credentials] | None,
         *,
         read: bool = True,
-        **kwargs: Any,
+        headers: Mapping[str, str] | None = None,
+        json: object = None,
+        content: Iterable[bytes] | None = None,
     ) -> httpx2.Response:
         """One request; the password is revealed only for it, and httpx2's errors pass through. `-v` shows each
         request's method, URL and status; `-vv` also the body of a failure, without secrets. Without `read`, only the
         status and headers are wanted: the body is left unread (a simple API's root may be many megabytes)."""
         started = time.monotonic()
-        request = self.client.build_request(method, url, **kwargs)
+        request = self.client.build_request(method, url, headers=headers, json=json, content=content)
         size = int(request.headers.get("Content-Length", "0"))
         with deadline(self.deadline(size)):
             if credentials is None:
@@ -401,10 +404,10 @@ class IndexClient:
                 source = credentials if callable(credentials) else lambda: credentials
                 response = self.client.send(request, auth=SourcedAuth(source), stream=True)
             try:
-                if read:
-                    self._read(response, url)
+                answer = self._read(response, url) if read else response
             finally:
                 response.close()
+            response = answer
         if self.verbosity >= 1:
             self.debug(f"{method} {redact_url(url)} -> {response.status_code} ({time.monotonic() - started:.2f} s)")
         if self.verbosity >= 2 and response.is_error and read:  # noqa: PLR2004 -- -vv
@@ -413,7 +416,7 @@ class IndexClient:
             self.debug(f"  {response.status_code} body: {body}")
         return response
 
-    def _read(self, response: httpx2.Response, url: str) -> None:
+    def _read(self, response: httpx2.Response, url: str) -> httpx2.Response:
         """Read the answer with bounds: at most MAX_ANSWER_BYTES once decompressed (an endless or gzip-bombed page),
         and all of it within `timeout` seconds of its start (an index that trickles a byte a second)."""
         deadline, size, chunks = time.monotonic() + self.timeout, 0, []
@@ -432,7 +435,18 @@ class IndexClient:
                 )
                 raise IndexUnreachableError(message)
             chunks.append(chunk)
-        response._content = b"".join(chunks)  # noqa: SLF001 -- what `Response.read()` sets, read within the bounds
+        # The same answer, read: built from the decoded body (which makes it compute a Content-Length), then given the
+        # headers as they came (Content-Encoding too: the body is already decoded, and is never decoded again).
+        answer = httpx2.Response(
+            response.status_code,
+            content=b"".join(chunks),
+            request=response.request,
+            extensions=response.extensions,
+            default_encoding=response.default_encoding,
+        )
+        answer.headers = response.headers
+        answer.close()  # as the answer read is: nothing left to read
+        return answer
 
     def deadline(self, size: int) -> float:
         """A whole request's time limit: twice `timeout`, plus a second for every 10 kB it sends."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from hatch_custom_index.html_pages import simple_page_links
 
 if TYPE_CHECKING:
     import httpx2
+
+    from hatch_custom_index.model import JSONObject
 
 SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 PEP691_JSON = "application/vnd.pypi.simple.v1+json"
@@ -45,7 +47,7 @@ class _File(NamedTuple):
     sha256: str | None
 
 
-def _entry(pairs: list[tuple[str, Any]]) -> dict[str, Any] | _File:
+def _entry(pairs: list[tuple[str, object]]) -> JSONObject | _File:
     """Each JSON object as it is decoded: a file's entry (a string `filename`) reduced to a _File, others a dict."""
     found = dict(pairs)
     filename = found.get("filename")

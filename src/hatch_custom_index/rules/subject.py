@@ -1,11 +1,15 @@
 """One file as the rules see it, and what they find."""
 
+# `Subject.field`'s overloads: a field named in a literal has packaging's type for it, one named by a variable of type
+# `str` is taken as text; mypy calls such a pair of overloads overlapping (a literal is a `str` too), as it is meant.
+# mypy: disable-error-code="overload-overlap"
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Literal, cast, overload
 
 from packaging.metadata import Metadata
 
@@ -14,8 +18,30 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from packaging.metadata import RawMetadata
+    from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
 
     from hatch_custom_index.archive import Contents
+
+# packaging's `Metadata` fields that hold a list of text
+ListField = Literal[
+    "dynamic",
+    "platforms",
+    "supported_platforms",
+    "keywords",
+    "license_files",
+    "requires_external",
+    "provides_extra",
+    "provides_dist",
+    "obsoletes_dist",
+    "import_names",
+    "import_namespaces",
+    "requires",
+    "provides",
+    "obsoletes",
+    "classifiers",
+]
 
 UNKNOWN = "UNKNOWN"  # what distutils wrote for a field it was not given; Warehouse's `sanitize` deletes such a field
 
@@ -62,8 +88,22 @@ class Subject:
         """The metadata, validated field by field as it is read (`field` returns None for an invalid one)."""
         return Metadata.from_raw(cast("RawMetadata", dict(self.fields)), validate=False)
 
-    def field(self, name: str) -> Any:
-        """A metadata field's validated value, None when absent or invalid (the standards' rule reports that)."""
+    @overload
+    def field(self, name: Literal["version"]) -> Version | None: ...
+    @overload
+    def field(self, name: Literal["requires_python"]) -> SpecifierSet | None: ...
+    @overload
+    def field(self, name: Literal["requires_dist"]) -> list[Requirement] | None: ...
+    @overload
+    def field(self, name: Literal["project_urls"]) -> dict[str, str] | None: ...
+    @overload
+    def field(self, name: ListField) -> list[str] | None: ...
+    @overload
+    def field(self, name: str) -> str | None: ...  # every other field of packaging's `Metadata` holds text
+
+    def field(self, name: str) -> object:
+        """A metadata field's validated value, None when absent or invalid (the standards' rule reports that); its
+        type is packaging's for that field (a field named by a variable of type `str` is taken as a text field)."""
         try:
             return getattr(self.metadata, name)
         except Exception:  # noqa: BLE001 -- packaging raises InvalidMetadata, or what a bad value makes it raise

@@ -14,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol, TypedDict, cast
 from urllib.parse import urlsplit
 
 from hatch_custom_index.bounded import call_within, describe
@@ -24,6 +24,8 @@ from hatch_custom_index.settings import Registry
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
+    from types import ModuleType
 
     from hatch_custom_index.tokens.identity import Context
 
@@ -147,7 +149,65 @@ class _MissingSdk(Exception):  # noqa: N818 -- a reason, raised to end the call
     """The SDK is not installed: which extra installs it."""
 
 
-def _import(module: str, index: CloudIndex) -> Any:
+# The few calls of each SDK made here, as the SDK's documentation gives them.
+class _AuthorizationToken(TypedDict):
+    authorizationToken: str
+    expiration: datetime
+
+
+class _CodeArtifact(Protocol):
+    def get_authorization_token(
+        self,
+        *,
+        domain: str,
+        domainOwner: str,  # noqa: N803 -- boto3's name
+        durationSeconds: int,  # noqa: N803
+    ) -> _AuthorizationToken: ...
+
+
+class _Session(Protocol):
+    profile_name: str | None
+
+    def client(self, service_name: str, *, region_name: str) -> _CodeArtifact: ...
+
+
+class _SessionModule(Protocol):
+    def Session(self, *, region_name: str) -> _Session: ...  # noqa: N802 -- boto3's name
+
+
+class _Boto3(Protocol):
+    session: _SessionModule
+
+
+class _GoogleCredentials(Protocol):
+    token: str
+    expiry: datetime | None
+
+    def refresh(self, request: object) -> None: ...
+
+
+class _GoogleAuth(Protocol):
+    def default(self, *, scopes: list[str]) -> tuple[_GoogleCredentials, str | None]: ...
+
+
+class _GoogleRequests(Protocol):
+    def Request(self) -> object: ...  # noqa: N802 -- google-auth's name
+
+
+class _AccessToken(Protocol):
+    token: str
+    expires_on: int
+
+
+class _AzureCredential(Protocol):
+    def get_token(self, *scopes: str) -> _AccessToken: ...
+
+
+class _AzureIdentity(Protocol):
+    def DefaultAzureCredential(self) -> _AzureCredential: ...  # noqa: N802 -- azure-identity's name
+
+
+def _import(module: str, index: CloudIndex) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError:
@@ -163,7 +223,7 @@ def _codeartifact(index: CloudIndex) -> tuple[str, float, str]:
     if not index.domain:
         message = "the URL does not name the domain and account (DOMAIN-OWNER.d.codeartifact.REGION.amazonaws.com)"
         raise ValueError(message)
-    boto3 = _import("boto3", index)
+    boto3 = cast("_Boto3", _import("boto3", index))
     session = boto3.session.Session(region_name=index.region)
     client = session.client("codeartifact", region_name=index.region)
     answer = client.get_authorization_token(
@@ -176,8 +236,8 @@ def _codeartifact(index: CloudIndex) -> tuple[str, float, str]:
 
 def _artifact_registry(index: CloudIndex) -> tuple[str, float, str]:
     """google-auth's Application Default Credentials, refreshed for an access token."""
-    auth = _import("google.auth", index)
-    requests_transport = _import("google.auth.transport.requests", index)
+    auth = cast("_GoogleAuth", _import("google.auth", index))
+    requests_transport = cast("_GoogleRequests", _import("google.auth.transport.requests", index))
     credentials, project = auth.default(scopes=[GOOGLE_SCOPE])
     credentials.refresh(requests_transport.Request())
     expiry = credentials.expiry
@@ -188,6 +248,6 @@ def _artifact_registry(index: CloudIndex) -> tuple[str, float, str]:
 
 def _azure(index: CloudIndex) -> tuple[str, float, str]:
     """azure-identity's `DefaultAzureCredential` (environment, workload and managed identity, the Azure CLI, ...)."""
-    identity = _import("azure.identity", index)
+    identity = cast("_AzureIdentity", _import("azure.identity", index))
     token = identity.DefaultAzureCredential().get_token(AZURE_DEVOPS_SCOPE)
     return token.token, float(token.expires_on), ", DefaultAzureCredential"

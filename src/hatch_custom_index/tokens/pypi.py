@@ -6,7 +6,7 @@ other exchange passes over.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict, cast
 from urllib.parse import urlsplit
 
 from hatch_custom_index.errors import ReusedIdentityTokenError, TrustedPublishingError, redact_url
@@ -86,7 +86,7 @@ class Pypi(IdentityExchange):
             expires = body.get("expires")
             expires = float(expires) if isinstance(expires, (int, float)) else time.time() + LIFETIME
             return MintedToken(secret, expires, ci_provider() or "CI")
-        errors = [error for error in list_of(body.get("errors")) if isinstance(error, dict)]
+        errors = [cast("MintError", error) for error in list_of(body.get("errors")) if isinstance(error, dict)]
         if any(error.get("code") == "invalid-reuse-token" for error in errors):
             message = (
                 f"trusted publishing: {redact_url(url)} refused the identity token as one already used "
@@ -130,6 +130,13 @@ class MintAnswer(TypedDict, total=False):
     errors: object
 
 
-def details_of(errors: list[dict[str, Any]]) -> str:
+class MintError(TypedDict, total=False):
+    """One of Warehouse's `errors`: `{"code": "invalid-publisher", "description": "..."}`."""
+
+    code: object
+    description: object
+
+
+def details_of(errors: list[MintError]) -> str:
     """`code: description; ...` of PyPI's error list."""
     return "; ".join(f"{error.get('code')}: {error.get('description')}" for error in errors)
