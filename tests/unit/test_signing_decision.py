@@ -3,6 +3,9 @@ signing.py that need no Sigstore service."""
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +115,15 @@ def test_a_missing_library_names_the_extra_and_how_to_install_it(monkeypatch):
     assert "pypi-attestations" not in reason
     monkeypatch.setattr(signing.importlib.util, "find_spec", lambda _name: object())
     assert signing.missing_library() is None
+
+
+def test_the_extra_is_imported_only_when_a_batch_is_signed():
+    """Hatch starts no slower with the extra installed: neither the plugin's entry point nor the whole run imports
+    Sigstore until a batch is signed."""
+    code = (
+        "import sys, hatch_custom_index.hooks, hatch_custom_index.publisher, hatch_custom_index.pipeline;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'sigstore', 'pypi_attestations'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    assert importlib.util.find_spec("sigstore") is not None  # the test would prove nothing without the extra
