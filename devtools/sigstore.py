@@ -239,11 +239,14 @@ def _render(template: str | Callable[[dict[str, str]], str], values: dict[str, s
         raise fulcio_error(400, message) from None
 
 
+_LONG_FORM = 0x80  # a DER length of 128 or more: this bit, then how many octets follow
+
+
 def _der_length(length: int) -> bytes:
-    if length < 0x80:
+    if length < _LONG_FORM:
         return bytes([length])
     octets = length.to_bytes((length.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(octets)]) + octets
+    return bytes([_LONG_FORM | len(octets)]) + octets
 
 
 def _der(tag: int, content: bytes) -> bytes:
@@ -322,10 +325,12 @@ def _ca(
 ) -> x509.Certificate:
     """Fulcio's root (path length 1) or intermediate (path length 0, code signing), valid a day either side of now."""
     now = datetime.datetime.now(datetime.timezone.utc)
-    subject = x509.Name([
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "sigstore.dev"),
-        x509.NameAttribute(NameOID.COMMON_NAME, name),
-    ])
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "sigstore.dev"),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+        ]
+    )
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -593,9 +598,7 @@ class SigstoreStandIn(BackgroundServer):
         # The SCT signs the precertificate's TBS without its poison, which is this certificate's TBS without the SCTs.
         tbs = builder.sign(self._intermediate_key, hashes.SHA384()).tbs_certificate_bytes
         scts = _sct_list(self._ct_key, tbs, self._intermediate_key.public_key())
-        embedded = x509.UnrecognizedExtension(
-            ExtensionOID.PRECERT_SIGNED_CERTIFICATE_TIMESTAMPS, _der(0x04, scts)
-        )
+        embedded = x509.UnrecognizedExtension(ExtensionOID.PRECERT_SIGNED_CERTIFICATE_TIMESTAMPS, _der(0x04, scts))
         return builder.add_extension(embedded, critical=False).sign(self._intermediate_key, hashes.SHA384())
 
     # --- Rekor ---
@@ -638,7 +641,9 @@ class SigstoreStandIn(BackgroundServer):
             "rootHash": root.hex(),
             "treeSize": len(leaves),
         }
-        return {entry.uuid: {**anonymous, "verification": {"inclusionProof": proof, "signedEntryTimestamp": _b64(promise)}}}
+        return {
+            entry.uuid: {**anonymous, "verification": {"inclusionProof": proof, "signedEntryTimestamp": _b64(promise)}}
+        }
 
     def checkpoint(self, size: int, root: bytes) -> str:
         """Rekor's signed checkpoint: the note, a blank line, and `— <name> <base64(key hash[:4] + signature)>`."""
