@@ -10,8 +10,8 @@ What it stands in for, and what it copies (read from sigstore/fulcio and sigstor
   good key and a valid self-signature (the proof of possession). The leaf lives 10 minutes, has an empty subject, a
   critical URI SAN, code-signing usage, and the OID 1.3.6.1.4.1.57264.1.x extensions made, as Fulcio's
   `ciprovider` does, from the templates of `config/identity/config.yaml` for GitHub Actions and GitLab CI (a claim a
-  template names but the token lacks is refused with 400, as there). Like Fulcio with a CT log, it issues a
-  precertificate, has the CT log key sign an SCT over it, and embeds that SCT in the final certificate; the answer is
+  template names but the token lacks is refused with 400, as there). Like Fulcio with a CT log, it has the CT log
+  key sign an SCT over the precertificate's TBS and embeds that SCT in the final certificate; the answer is
   `{"signedCertificateEmbeddedSct": {"chain": {"certificates": [leaf, intermediate, root]}}}` in PEM.
 - Rekor v1's `POST /api/v1/log/entries` for `dsse` and `hashedrekord` 0.0.1 (`pkg/types/*/v0.0.1/entry.go`,
   `pkg/api/entries.go`): it verifies the proposed signatures against the proposed verifiers, stores the body Rekor
@@ -28,7 +28,16 @@ client trust config (`sigstore --trust-config`, `ClientTrustConfig.from_json`) n
 Rekor of major API version 1, and its trusted root holds the CA chain, the Rekor key and the CT log key.
 
 Faults: `fulcio_fails` / `rekor_fails` = `(status, message)` answers every request to that service with the
-service's error body until set back to None.
+service's error body until set back to None. (sigstore-python 4.5 drops Fulcio's message from `FulcioClientError`,
+testing `if http_error.response:`, false for an error status; the chained `requests.HTTPError` still has it. Rekor's
+reaches `RekorClientError` as "<code>: <message>".)
+
+Signing and verifying with it, as a test does:
+
+    config = ClientTrustConfig.from_json(sigstore.write_trust_config(tmp_path / "trust.json").read_text())
+    with SigningContext.from_trust_config(config).signer(IdentityToken(identity_token(SIGNING_GITHUB_CLAIMS))) as s:
+        attestation = Attestation.sign(s, Distribution.from_file(sdist))
+    Verifier(trusted_root=config.trusted_root).verify_dsse(attestation.to_bundle(), publisher._as_policy())
 """
 
 from __future__ import annotations
@@ -258,7 +267,7 @@ def identity_extensions(claims: dict[str, Any]) -> tuple[str, list[x509.Unrecogn
     provider = _PROVIDERS[claims["iss"]]
     values = {**provider.defaults, **{name: _claim_text(value) for name, value in claims.items()}}
     san = _render(provider.san, values)
-    texts = {1: claims["iss"], 8: claims["iss"], 24: claims["sub"]}
+    texts = {1: claims["iss"], 8: claims["iss"], 24: _claim_text(claims.get("sub", ""))}
     texts.update({arc: _render(template, values) for arc, template in provider.extensions.items()})
     extensions = []
     for arc in sorted(texts):
@@ -269,13 +278,15 @@ def identity_extensions(claims: dict[str, Any]) -> tuple[str, list[x509.Unrecogn
     return san, extensions
 
 
-def _refuse_token(token: str) -> dict[str, Any]:
-    """The claims of a token Fulcio would authenticate; a refusal for any other."""
+def _authenticate(token: str) -> dict[str, Any]:
+    """The claims of a token Fulcio would authenticate (its signature aside); a refusal for any other."""
     refused = fulcio_error(400, "There was an error processing the identity token")
     try:
         claims = jwt_claims(token)
     except (IndexError, ValueError):
         raise refused from None
+    if not isinstance(claims, dict):
+        raise refused
     audience = claims.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]
     if claims.get("iss") not in _PROVIDERS or AUDIENCE not in audiences:
@@ -540,7 +551,12 @@ class LogEntry:
 
 
 class SigstoreStandIn(BackgroundServer):
-    """`with SigstoreStandIn() as sigstore:` then `sigstore.write_trust_config(tmp_path / "trust.json")`."""
+    """`with SigstoreStandIn() as sigstore:` then `sigstore.write_trust_config(tmp_path / "trust.json")`.
+
+    `url` serves both Fulcio and Rekor; `certificates_issued` holds the leaves Fulcio gave, `entries` the log's entries
+    (`LogEntry`); `root` and `intermediate` are the CA's certificates, `log_id` Rekor's; `trust_config` is the client
+    trust config as a dict. Set `fulcio_fails` or `rekor_fails` to `(status, message)` to have that service fail.
+    """
 
     def __init__(self) -> None:
         self.fulcio_fails: tuple[int, str] | None = None
@@ -566,7 +582,7 @@ class SigstoreStandIn(BackgroundServer):
         if self.fulcio_fails:
             raise fulcio_error(*self.fulcio_fails)
         scheme, _, token = authorization.partition(" ")
-        claims = _refuse_token(token if scheme.lower() == "bearer" else "")
+        claims = _authenticate(token if scheme.lower() == "bearer" else "")
         csr = _read_csr(body)
         san, extensions = identity_extensions(claims)
         leaf = self._issue(csr.public_key(), san, extensions)
