@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpcore2
 
@@ -71,7 +71,7 @@ class _Stream(httpcore2.NetworkStream):
     ) -> httpcore2.NetworkStream:
         return _Stream(self._inner.start_tls(ssl_context, server_hostname, _left(timeout, httpcore2.ConnectTimeout)))
 
-    def get_extra_info(self, info: str) -> Any:
+    def get_extra_info(self, info: str) -> object:
         return self._inner.get_extra_info(info)
 
 
@@ -85,13 +85,13 @@ class DeadlineBackend(httpcore2.NetworkBackend):
         port: int,
         timeout: float | None = None,
         local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
+        socket_options: Iterable[httpcore2.SOCKET_OPTION] | None = None,
     ) -> httpcore2.NetworkStream:
         timeout = _left(timeout, httpcore2.ConnectTimeout)
         return _Stream(self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
 
     def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore2.SOCKET_OPTION] | None = None
     ) -> httpcore2.NetworkStream:
         timeout = _left(timeout, httpcore2.ConnectTimeout)
         return _Stream(self._inner.connect_unix_socket(path, timeout, socket_options))
@@ -102,13 +102,23 @@ class DeadlineBackend(httpcore2.NetworkBackend):
 
 def install(client: httpx2.Client) -> bool:
     """Route every pool of `client` (direct and through proxies) through DeadlineBackend; False when this httpx2
-    keeps its pools elsewhere (then only the per-read timeouts bound a request)."""
-    transports = [client._transport, *client._mounts.values()]  # noqa: SLF001 -- no public way to the pools
-    pools: list[Any] = [getattr(transport, "_pool", None) for transport in transports if transport is not None]
-    if not pools or not all(
-        isinstance(getattr(pool, "_network_backend", None), httpcore2.NetworkBackend) for pool in pools
-    ):
-        return False
+    keeps its pools elsewhere (then only the per-read timeouts bound a request).
+
+    Private attributes, as httpx2 has no public way to it: its `HTTPTransport` takes no `network_backend` (httpcore2's
+    pools do), and a client given transports of its own no longer reads the environment's proxies (HTTP(S)_PROXY,
+    ALL_PROXY, NO_PROXY: httpx2 reads them with a private function), so the pools the client builds are reached
+    through `Client._transport`, `Client._mounts`, `HTTPTransport._pool` and the pool's `_network_backend`."""
+    transports = [client._transport, *client._mounts.values()]  # noqa: SLF001
+    pools: list[httpcore2.ConnectionPool] = []  # HTTPProxy and SOCKSProxy are ConnectionPools too
+    for transport in transports:
+        if transport is None:
+            continue
+        pool: object = getattr(transport, "_pool", None)
+        if not isinstance(pool, httpcore2.ConnectionPool):
+            return False
+        if not isinstance(getattr(pool, "_network_backend", None), httpcore2.NetworkBackend):
+            return False
+        pools.append(pool)
     for pool in pools:
         pool._network_backend = DeadlineBackend(pool._network_backend)  # noqa: SLF001
-    return True
+    return bool(pools)
