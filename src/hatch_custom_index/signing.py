@@ -113,13 +113,14 @@ def signing_identity(environ: Mapping[str, str], timeout: float) -> Secret:
 
 
 def certificate_identity(identity: Secret) -> str:
-    """The identity Fulcio writes into the certificate for this token, as the token's claims say: for the messages
-    before there is a certificate to read it from."""
+    """The identity Fulcio names in the certificate for this token (its SAN), as the token's claims say: for the
+    messages before there is a certificate to read it from."""
     claims = claims_of(identity)
-    for key in ("job_workflow_ref", "ci_config_ref_uri", "email", "sub"):
+    prefixes = {"job_workflow_ref": "https://github.com/", "ci_config_ref_uri": "https://", "email": "", "sub": ""}
+    for key, prefix in prefixes.items():
         value = claims.get(key)
         if isinstance(value, str) and value:
-            return printable(value)
+            return printable(prefix + value)
     return "an unknown identity"
 
 

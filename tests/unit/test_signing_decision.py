@@ -98,7 +98,14 @@ def test_no_ci_gives_no_identity_and_the_error_says_where_it_looked(monkeypatch)
 
 def test_the_certificate_identity_is_named_from_the_claims_never_the_token():
     github = make_jwt({"job_workflow_ref": "o/p/.github/workflows/release.yml@refs/tags/v1", "sub": "repo:o/p"})
-    assert signing.certificate_identity(Secret(github)) == "o/p/.github/workflows/release.yml@refs/tags/v1"
+    assert (
+        signing.certificate_identity(Secret(github))
+        == "https://github.com/o/p/.github/workflows/release.yml@refs/tags/v1"
+    )
+    gitlab = make_jwt(
+        {"ci_config_ref_uri": "gitlab.com/o/p//.gitlab-ci.yml@refs/heads/main", "sub": "project_path:o/p"}
+    )
+    assert signing.certificate_identity(Secret(gitlab)) == "https://gitlab.com/o/p//.gitlab-ci.yml@refs/heads/main"
     assert signing.certificate_identity(Secret("not-a-jwt")) == "an unknown identity"
 
 
