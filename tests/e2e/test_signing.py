@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 
 import pytest
 from pypi_attestations import Attestation, Distribution, GitHubPublisher, GitLabPublisher
@@ -259,3 +260,30 @@ def test_a_trust_config_that_is_not_one_is_named(sandbox, index, github):
     assert f"{broken} is not a Sigstore client trust config" in result.output
     assert "Traceback" not in result.output
     assert index.state.uploads == []
+
+
+@pytest.fixture
+def silent():
+    """A Fulcio that takes the connection and never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+def test_a_sigstore_that_never_answers_is_given_up_within_its_bound(sandbox, index, github, sigstore, silent):
+    config = sigstore.trust_config
+    config["signingConfig"]["caUrls"][0]["url"] = silent
+    trust = sandbox.root / "silent_fulcio.json"
+    trust.write_text(json.dumps(config))
+    configure(sandbox, index, trust)
+    project = sandbox.project()
+    project.build()
+
+    result = project.publish("-o", "repo=pypi-like", "-o", "timeout=0.5", env=github.environ())
+
+    assert result.returncode == 0, result.output
+    assert "did not finish signing within 1.5 s (option `timeout`)" in result.output
+    assert "publishing without new attestations" in result.output
+    assert len(index.state.uploads) == 2
+    assert not list(project.dist.glob("*.attestation*"))
