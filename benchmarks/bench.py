@@ -12,6 +12,9 @@ Workloads:
 - republish: the many-files release again, to devpi-server that already holds it
 - batch:     `--batch-files` tiny wheels of one release in one directory (2,500, 5,000 and 10,000 by default), to a
              server that discards them: the cost per file, which should not grow with the batch
+- signing:   `--sign-files` small wheels published by the plugin with `-o sign=true` (Sigstore: a loopback Fulcio and
+             Rekor, devtools/sigstore.py) and without, interleaved, to a discarding server: the signing time per
+             file (the difference of the medians, divided by the files); no peer signs while it publishes
 - pages:     a simple page of `--page-links` links and one of `--page-depth` nested tags, each read by the plugin's
              parser alone (in a process of its own: wall time and peak memory); no peer reads a project page on its
              way to uploading but uv with `--check-url`, which is not a parser on its own to time
@@ -55,6 +58,8 @@ PLATFORMS = [
 ]  # fmt: skip
 OURS = "custom-index"
 OURS_MD5 = "custom-index-md5"  # with option md5, as Artifactory gets it: what md5 costs
+OURS_SIGNED = "custom-index-signed"  # with option sign = true, against the loopback Sigstore
+SIGNING: dict[str, str] = {}  # the loopback Sigstore's trust config, while the signing workload runs
 PEERS = ("hatch-index", "twine", "uv")
 WHOLE_DIRECTORY = 100  # files: a batch this big is given as its directory, as a user would
 
@@ -120,9 +125,10 @@ def command(tool: str, url: str, files: list[Path], simple_url: str | None) -> l
     if len(files) > WHOLE_DIRECTORY:  # given as a directory to Hatch's publishers, as a glob to the others
         directory = files[0].parent
         paths = [str(directory / "*.whl")] if tool in {"twine", "uv"} else [str(directory)]
-    if tool in {OURS, OURS_MD5}:
+    if tool in {OURS, OURS_MD5, OURS_SIGNED}:
         options = ["-o", f"repo={url}", "-o", f"user={USER}", "-o", f"auth={PASSWORD}"]
         options += ["-o", "md5=true"] if tool == OURS_MD5 else []
+        options += ["-o", "sign=true", "-o", f"sigstore={SIGNING['trust']}"] if tool == OURS_SIGNED else []
         if simple_url:
             options += ["-o", f"simple-url={simple_url}"]
         return [sys.executable, "-m", "hatch", "publish", "-p", OURS, *options, *paths]
@@ -273,7 +279,8 @@ def main() -> int:
     parser.add_argument("--batch-tools", default=None, help="tools for the batch (default: --tools)")
     parser.add_argument("--page-links", default="250000,500000,1000000", help="links of the big simple pages")
     parser.add_argument("--page-depth", default="625000,1250000,2500000", help="depths of the nested-tag pages")
-    parser.add_argument("--workloads", default="many,big,devpi,republish,batch,pages")
+    parser.add_argument("--sign-files", type=int, default=10, help="wheels of the signing workload")
+    parser.add_argument("--workloads", default="many,big,devpi,republish,batch,signing,pages")
     parser.add_argument("--tools", default=",".join((OURS, *PEERS)), help=f"also {OURS_MD5}: ours with md5")
     args = parser.parse_args()
     SPAWNER_PROCESS.append(Spawner())
@@ -323,6 +330,9 @@ def main() -> int:
                 reports += [table(f"{count:,} tiny wheels in one directory, discarding server", results, count), ""]
                 shutil.rmtree(work / f"batch-{count}", ignore_errors=True)
 
+        if "signing" in workloads:
+            reports += [signing_table(work, args.runs, args.sign_files, env), ""]
+
         if "pages" in workloads:
             reports += [pages_table(work, args.runs, env, args.page_links, args.page_depth), ""]
         shutil.rmtree(work / "many", ignore_errors=True)
@@ -355,6 +365,29 @@ files = parse_simple_page(response)
 wall = time.perf_counter() - started
 print(wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(files), len(response.content))
 """
+
+
+def signing_table(work: Path, runs: int, count: int, env: dict[str, str]) -> str:
+    """The plugin with and without `sign = true`, interleaved: what signing costs per file against a loopback
+    Sigstore (one certificate for the batch, one Rekor entry per file, each attestation verified)."""
+    from devtools.sigstore import SigstoreStandIn, identity_token  # noqa: PLC0415 -- needs the extra's libraries
+
+    files = many_files(work / "signing", count, 100 * 1024)
+
+    def fresh() -> None:  # each run signs every file again, with an identity token that has not expired
+        for path in files[0].parent.glob("*.publish.attestation"):
+            path.unlink()
+        env["SIGSTORE_ID_TOKEN"] = identity_token()
+
+    with SigstoreStandIn() as sigstore, DiscardingServer() as server:
+        SIGNING["trust"] = str(sigstore.write_trust_config(work / "trust_config.json"))
+        results = compare("signing", [OURS, OURS_SIGNED], runs, files, server.url, None, env, work, before_each=fresh)
+    env.pop("SIGSTORE_ID_TOKEN", None)
+    per_file = (results.median(OURS_SIGNED, "wall") - results.median(OURS, "wall")) / len(files) * 1000
+    return (
+        table(f"{len(files)} small files signed with Sigstore (loopback Fulcio and Rekor), discarding server", results)
+        + f"\n\nSigning costs {per_file:.0f} ms per file (the difference of the medians ÷ {len(files)} files)."
+    )
 
 
 def pages_table(work: Path, runs: int, env: dict[str, str], links: str, depths: str) -> str:
