@@ -12,7 +12,18 @@ SOURCE = Path(__file__).parent.parent / "src" / PACKAGE
 # Bottom first. A name stands for the module and, for a package, everything in it.
 LAYERS: list[set[str]] = [
     # words and values: no module of ours below them
-    {"__about__", "errors", "text", "suggest", "bounded", "html_pages", "zip_records", "index.retry", "index.deadline"},
+    {
+        "__about__",
+        "errors",
+        "text",
+        "suggest",
+        "bounded",
+        "json_types",
+        "html_pages",
+        "zip_records",
+        "index.retry",
+        "index.deadline",
+    },
     # reading what is given: settings, URLs, files, archives and their rules, digests
     {
         "urls",

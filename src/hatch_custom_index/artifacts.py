@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-    from hatch_custom_index.model import JSONObject
+    from hatch_custom_index.json_types import JSONObject
 
 # Core metadata versions packaging knows (2.0 never existed as a standard); PyPI's own set is a rule of its own.
 SUPPORTED_METADATA_VERSIONS = frozenset(_VALID_METADATA_VERSIONS)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from hatch_custom_index.errors import ArtifactError
 
 if TYPE_CHECKING:
-    from hatch_custom_index.model import JSONObject
+    from hatch_custom_index.json_types import JSONObject
 
 MAX_ATTESTATION_BYTES = 1024 * 1024
 IN_TOTO_STATEMENT = "https://in-toto.io/Statement/v1"

@@ -114,5 +114,3 @@ class Unreadable:
 
 
 Holdings = Listed | NoPage | Unreadable  # what the index was seen to hold of one project
-
-JSONObject = dict[str, object]  # a JSON object as `json.loads` gives it, its values not looked into yet

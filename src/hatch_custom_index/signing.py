@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from sigstore.verify.policy import VerificationPolicy
 
     from hatch_custom_index.artifacts import Artifact
+    from hatch_custom_index.json_types import JSONObject
 
 EXTRA = "hatch-custom-index[attest]"
 LIBRARIES = {"sigstore": "sigstore", "pypi_attestations": "pypi-attestations"}  # module -> distribution
@@ -57,7 +58,7 @@ class Signed:
     """A file's new publish attestation (PEP 740 JSON, as it is sent), and the identity its certificate names."""
 
     artifact: Artifact
-    attestation: dict[str, object]
+    attestation: JSONObject
     identity: str
     path: Path
 

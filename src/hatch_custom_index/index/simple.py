@@ -11,7 +11,7 @@ from hatch_custom_index.html_pages import simple_page_links
 if TYPE_CHECKING:
     import httpx2
 
-    from hatch_custom_index.model import JSONObject
+    from hatch_custom_index.json_types import JSONObject
 
 SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 PEP691_JSON = "application/vnd.pypi.simple.v1+json"
