@@ -83,9 +83,10 @@ def test_both_files_are_signed_verified_sent_and_kept(sandbox, index, github, si
     configure(sandbox, index, trust)
     project = sandbox.project()
     built = project.build()
-    report = sandbox.root / "report.json"
+    report, summary = sandbox.root / "report.json", sandbox.root / "step-summary.md"
+    env = {**github.environ(), "GITHUB_STEP_SUMMARY": str(summary)}
 
-    result = project.publish("-o", "repo=pypi-like", "-o", f"report={report}", env=github.environ(), verbose=2)
+    result = project.publish("-o", "repo=pypi-like", "-o", f"report={report}", env=env, verbose=2)
 
     assert result.returncode == 0, result.output
     assert [upload.filename for upload in index.state.uploads] == [path.name for path in built]
@@ -101,6 +102,7 @@ def test_both_files_are_signed_verified_sent_and_kept(sandbox, index, github, si
     assert "attestation: signed" in result.output
     files = json.loads(report.read_text())["files"]
     assert [(entry["attestation"], entry["signed_by"]) for entry in files] == [("signed", WORKFLOW)] * 2
+    assert summary.read_text().count(f"| signed by `{WORKFLOW}` |") == 2
     assert not list(project.dist.glob("*.partial"))
     secrets_absent(result, REQUEST_TOKEN, *github.issued)
     for minted in index.state.minted:

@@ -3,7 +3,9 @@ signing.py that need no Sigstore service."""
 
 from __future__ import annotations
 
+import base64
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,8 @@ import pytest
 
 from devtools.oidc import make_jwt
 from hatch_custom_index import signing
-from hatch_custom_index.errors import Secret
+from hatch_custom_index.artifacts import Artifact
+from hatch_custom_index.errors import ConfigurationError, Secret
 from hatch_custom_index.plan import SigningVerdict, signing_decision, takes_attestations
 from hatch_custom_index.settings import AttestationsMode, SignMode
 
@@ -134,3 +137,64 @@ def test_the_extra_is_imported_only_when_a_batch_is_signed():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
     assert importlib.util.find_spec("sigstore") is not None  # the test would prove nothing without the extra
+
+
+def test_a_service_s_refusal_is_told_in_its_own_words():
+    import requests  # noqa: PLC0415 -- sigstore's own HTTP library
+
+    response = requests.Response()
+    response.status_code, response.url = 400, "https://fulcio.example/api/v2/signingCert"
+    response._content = b'{"code": 3, "message": "There was an error processing the identity token"}'  # noqa: SLF001
+    try:
+        try:
+            response.raise_for_status()
+        except requests.HTTPError as http_error:
+            raise RuntimeError from http_error  # as sigstore raises FulcioClientError, its message dropped
+    except RuntimeError as error:
+        words = signing.service_words(error)
+    assert words == (
+        "HTTP 400 from https://fulcio.example/api/v2/signingCert: There was an error processing the identity token"
+    )
+    assert signing.service_words(ValueError("plain words")) == "ValueError: plain words"
+
+
+@pytest.mark.parametrize(
+    ("claims", "checked"),
+    [
+        ({"iss": signing.GITHUB_ISSUER, "repository": "o/p"}, "https://github.com/o/p"),
+        ({"iss": "https://gitlab.example", "project_path": "g/p"}, "https://gitlab.example/g/p"),
+        ({"iss": signing.GOOGLE_ISSUER, "email": "ci@p.iam.gserviceaccount.com"}, "ci@p.iam.gserviceaccount.com"),
+    ],
+)
+def test_the_publisher_policy_names_what_the_ci_claims(claims, checked):
+    policy = signing.publisher_policy(claims)
+    children = policy._children  # noqa: SLF001 -- sigstore's AllOf keeps its policies there
+    assert len(children) == 2
+    assert checked in repr(vars(children[1]))
+
+
+def test_a_trust_config_that_cannot_be_read_names_the_option_and_the_path(tmp_path):
+    sigstore = signing.Sigstore("missing.json", tmp_path, source="option `-o sigstore`", timeout=1, jobs=1)
+    with pytest.raises(
+        ConfigurationError, match=r"option `-o sigstore`: the Sigstore trust config .*missing.json cannot"
+    ):
+        sigstore.trust_config()
+    (tmp_path / "huge.json").write_bytes(b" " * (signing.MAX_TRUST_CONFIG_BYTES + 1))
+    huge = signing.Sigstore("huge.json", tmp_path, source="the config", timeout=1, jobs=1)
+    with pytest.raises(ConfigurationError, match="larger than 1 MiB"):
+        huge.trust_config()
+
+
+def test_an_attestation_that_cannot_be_written_undoes_those_written_before_it(tmp_path):
+    good, bad = tmp_path / "a-1.0.tar.gz", tmp_path / "missing" / "a-1.0-py3-none-any.whl"
+    good.write_bytes(b"sdist")
+    artifacts = [Artifact(good, "sdist", "source", "a", "1.0", {}), Artifact(bad, "bdist_wheel", "py3", "a", "1.0", {})]
+    statement = {"_type": "https://in-toto.io/Statement/v1", "subject": [{"name": good.name, "digest": {"sha256": ""}}]}
+    envelope = {"statement": base64.b64encode(json.dumps(statement).encode()).decode(), "signature": ""}
+    document = {"version": 1, "verification_material": {}, "envelope": envelope}
+    artifacts[0].record_digests({"sha256_digest": ""})
+    signed = [signing.Signed(artifact, document, "me", Path()) for artifact in artifacts]
+
+    with pytest.raises(signing.SigningError, match="none was kept"):
+        signing._written(signed)  # noqa: SLF001
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-1.0.tar.gz"]
