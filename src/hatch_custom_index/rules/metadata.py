@@ -14,7 +14,7 @@ from packaging.metadata import ExceptionGroup, InvalidMetadata, Metadata
 from packaging.requirements import InvalidRequirement, Requirement
 from trove_classifiers import all_classifiers, deprecated_classifiers
 
-from hatch_custom_index.rules.subject import Authority, Finding, Subject
+from hatch_custom_index.rules.subject import Authority, Finding, Subject, TextField
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -35,8 +35,8 @@ DYNAMIC_FIELDS = frozenset({
     "provides-extra", "provides-dist", "obsoletes-dist", "requires", "provides", "obsoletes", "import-name",
     "import-namespace",
 })  # fmt: skip
-EMAIL_FIELDS = {"author_email": "author-email", "maintainer_email": "maintainer-email"}
-URL_FIELDS = {"home_page": "home-page", "download_url": "download-url"}
+EMAIL_FIELDS: dict[TextField, str] = {"author_email": "author-email", "maintainer_email": "maintainer-email"}
+URL_FIELDS: dict[TextField, str] = {"home_page": "home-page", "download_url": "download-url"}
 DIST_FIELDS = {"provides_dist": "provides-dist", "obsoletes_dist": "obsoletes-dist"}
 
 

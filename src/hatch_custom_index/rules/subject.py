@@ -1,9 +1,5 @@
 """One file as the rules see it, and what they find."""
 
-# `Subject.field`'s overloads: a field named in a literal has packaging's type for it, one named by a variable of type
-# `str` is taken as text; mypy calls such a pair of overloads overlapping (a literal is a `str` too), as it is meant.
-# mypy: disable-error-code="overload-overlap"
-
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,6 +37,23 @@ ListField = Literal[
     "provides",
     "obsoletes",
     "classifiers",
+]
+
+# packaging's `Metadata` fields that hold one text
+TextField = Literal[
+    "metadata_version",
+    "name",
+    "summary",
+    "description",
+    "description_content_type",
+    "home_page",
+    "download_url",
+    "author",
+    "author_email",
+    "maintainer",
+    "maintainer_email",
+    "license",
+    "license_expression",
 ]
 
 UNKNOWN = "UNKNOWN"  # what distutils wrote for a field it was not given; Warehouse's `sanitize` deletes such a field
@@ -99,11 +112,11 @@ class Subject:
     @overload
     def field(self, name: ListField) -> list[str] | None: ...
     @overload
-    def field(self, name: str) -> str | None: ...  # every other field of packaging's `Metadata` holds text
+    def field(self, name: TextField) -> str | None: ...
 
     def field(self, name: str) -> object:
         """A metadata field's validated value, None when absent or invalid (the standards' rule reports that); its
-        type is packaging's for that field (a field named by a variable of type `str` is taken as a text field)."""
+        type is packaging's for that field."""
         try:
             return getattr(self.metadata, name)
         except Exception:  # noqa: BLE001 -- packaging raises InvalidMetadata, or what a bad value makes it raise
