@@ -150,24 +150,33 @@ def test_the_quick_start_runs_as_written_and_the_files_land_on_the_index(tmp_pat
     assert not index_still_up, f"`kill %1` left the index on port {port} running"
 
 
-def test_the_ci_examples_install_line_installs_hatch_with_the_plugin(tmp_path):
-    """`pip install hatch "hatch-custom-index @ git+..."`, as the GitHub Actions example has it, in a fresh venv."""
+def test_the_ci_examples_install_lines_install_hatch_with_the_plugin_and_its_extra(tmp_path):
+    """`pip install hatch "hatch-custom-index @ git+..."`, as the GitHub Actions and GitLab CI examples have it, and
+    the signing example's `hatch-custom-index[attest]`, each in a fresh venv: the extra installs beside Hatch."""
     lines = re.findall(r"^\s*- (?:run: )?(pip install hatch .*)$", README.read_text(), re.MULTILINE)
-    assert len(lines) == 2, lines  # GitHub Actions and GitLab CI
-    assert len(set(lines)) == 1, lines
-    assert CLONE_URL in lines[0]
-    env = fresh_machine(tmp_path)
-
-    installed = subprocess.run(
-        ["bash", "-e", "-c", f"{lines[0]}\nhatch publish -p custom-index -o help"],
-        cwd=tmp_path,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-    assert installed.returncode == 0, installed.stdout + installed.stderr
-    assert "jobs = N (at least 1)" in installed.stdout + installed.stderr
+    plain = [line for line in lines if "[attest]" not in line]
+    extra = [line for line in lines if "[attest]" in line]
+    assert len(plain) == 2, lines  # GitHub Actions and GitLab CI
+    assert len(set(plain)) == 1, lines
+    assert len(extra) == 1, lines  # Attestations made in CI
+    for line in (plain[0], extra[0]):
+        assert CLONE_URL in line
+        checks = "hatch publish -p custom-index -o help"
+        if line in extra:
+            checks += "\npip check\npython -c 'import sigstore.sign, pypi_attestations'"
+        venv = tmp_path / ("extra" if line in extra else "plain")
+        venv.mkdir()
+        installed = subprocess.run(
+            ["bash", "-e", "-c", f"{line}\n{checks}"],
+            cwd=venv,
+            env=fresh_machine(venv),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        output = installed.stdout + installed.stderr
+        assert installed.returncode == 0, output
+        assert "jobs = N (at least 1)" in output
+        assert "sign = auto|true|false" in output
