@@ -289,3 +289,33 @@ def test_a_sigstore_that_never_answers_is_given_up_within_its_bound(sandbox, ind
     assert "publishing without new attestations" in result.output
     assert len(index.state.uploads) == 2
     assert not list(project.dist.glob("*.attestation*"))
+
+
+def test_a_github_job_without_id_token_write_is_told_to_add_it(sandbox, index, sigstore, trust):
+    configure(sandbox, index, trust, 'sign = "true"')
+    project = sandbox.project()
+    project.build()
+    env = {"GITHUB_ACTIONS": "true", "HATCH_INDEX_AUTH": WAREHOUSE_TOKEN}  # no ACTIONS_ID_TOKEN_REQUEST_* given
+
+    result = project.publish("-o", "repo=pypi-like", env=env)
+
+    assert result.returncode == 1, result.output
+    assert "Nothing was uploaded: no identity for signing from GitHub Actions" in result.output
+    assert "give the job `permissions: id-token: write`" in result.output
+    assert index.state.uploads == []
+    assert sigstore.certificates_issued == []
+
+
+def test_an_identity_token_for_another_audience_is_not_used_to_sign(sandbox, index, github, sigstore, trust):
+    configure(sandbox, index, trust)
+    project = sandbox.project()
+    project.build()
+    wrong = identity_token(SIGNING_GITHUB_CLAIMS, audience="pypi")
+
+    result = project.publish("-o", "repo=pypi-like", env={**github.environ(), "SIGSTORE_ID_TOKEN": wrong}, verbose=2)
+
+    assert result.returncode == 0, result.output
+    assert "Warning: not signing with Sigstore: the identity for signing cannot be used" in result.output
+    assert len(index.state.uploads) == 2
+    assert sigstore.certificates_issued == []
+    secrets_absent(result, wrong, REQUEST_TOKEN, *github.issued)
