@@ -604,12 +604,11 @@ class Run:
     def _sign(self, to_upload: list[Artifact], repository: Repository, root: Path, *, trusted_publishing: bool) -> None:
         """Option `sign`: each file to upload without a publish attestation beside it gets one from Sigstore, all of
         them or none. `auto` that cannot sign says why once and publishes without; `true` stops before any upload."""
-        unsigned = [artifact for artifact in to_upload if not attestation_path(artifact.path).exists()]
         decision = self._signing(repository, trusted_publishing=trusted_publishing)
-        if decision.verdict is SigningVerdict.SKIP or not unsigned:
-            self.output.debug(
-                f"Not signing with Sigstore: {decision.reason if unsigned else 'every file has its publish attestation'}"
-            )
+        unsigned = _unsigned(to_upload) if decision.verdict is not SigningVerdict.SKIP else []
+        if not unsigned:
+            why = decision.reason if decision.verdict is SigningVerdict.SKIP else "every file has its attestation"
+            self.output.debug(f"Not signing with Sigstore: {why}")
             return
         settings = repository.settings
         try:
@@ -627,15 +626,17 @@ class Run:
             signed = sigstore.sign(unsigned, identity)
         except SigningError as e:
             if settings.sign is SignMode.ALWAYS:
-                message = f"Nothing was uploaded: {e} (option `sign` is true)"
+                message = f"Nothing was uploaded: {self._redact(str(e))} (option `sign` is true)"
                 raise SigningError(message) from None
-            self.output.warn(f"Warning: not signing with Sigstore: {e}; publishing without new attestations")
+            why = printable(self._redact(str(e)))  # a CI's or Sigstore's words, never a token
+            self.output.warn(f"Warning: not signing with Sigstore: {why}; publishing without new attestations")
             return
         for item in signed:
             item.artifact.attestations.append(item.attestation)
             item.artifact.signer = item.identity
             self.output.debug(
-                f"Signed {item.artifact.name}: {display_path(item.path, root)}, certificate for {item.identity}"
+                f"Signed {display_path(item.artifact.path, root)}: {display_path(item.path, root)}, certificate for "
+                f"{item.identity}"
             )
         identities = ", ".join(sorted({item.identity for item in signed}))
         self.output.info(f"Signed {len(signed)} file{'s' if len(signed) != 1 else ''} with Sigstore ({identities})")
@@ -652,12 +653,12 @@ class Run:
         self, to_upload: list[Artifact], repository: Repository, root: Path, *, trusted_publishing: bool
     ) -> None:
         """What a real run would sign, and with what; nothing is asked for or signed."""
-        unsigned = [artifact for artifact in to_upload if not attestation_path(artifact.path).exists()]
-        if not unsigned:
-            return
         decision = self._signing(repository, trusted_publishing=trusted_publishing)
         if decision.verdict is SigningVerdict.SKIP:
             self.output.debug(f"A real run would not sign with Sigstore: {decision.reason}")
+            return
+        unsigned = _unsigned(to_upload)
+        if not unsigned:
             return
         if decision.verdict is SigningVerdict.STOP:
             message = f"A real run would stop before uploading: {decision.reason} (option `sign` is true)"
@@ -701,6 +702,11 @@ class Prompter:
             return self.output.ask(text, default=default, hide=hide)
         finally:
             self.waited += self.clock() - started
+
+
+def _unsigned(to_upload: list[Artifact]) -> list[Artifact]:
+    """The files to upload that have no publish attestation beside them (asked only when signing is wanted)."""
+    return [artifact for artifact in to_upload if not attestation_path(artifact.path).exists()]
 
 
 def _load_pypirc(cli: Layer, hatch: Layer) -> Pypirc | None:

@@ -26,7 +26,7 @@ from hatch_custom_index.bounded import call_within, describe
 from hatch_custom_index.errors import ConfigurationError, PublishError, Secret, scrub
 from hatch_custom_index.settings import SIGSTORE_INSTANCES
 from hatch_custom_index.text import printable
-from hatch_custom_index.tokens.identity import ci_provider, claims_of
+from hatch_custom_index.tokens.identity import ci_provider, claims_of, identity_failure
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -96,16 +96,11 @@ def signing_identity(environ: Mapping[str, str], timeout: float) -> Secret:
         return Secret(given.strip())
     provider = ci_provider(dict(environ)) or "this machine"
     answer = call_within(lambda: oidc.detect_credential(AUDIENCE), timeout, "signing identity")
-    request_token = environ.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
     if not answer.answered:
         message = f"no identity for signing: {provider} did not answer within {timeout:g} s (option `timeout`)"
         raise SigningError(message)
     if answer.error is not None:
-        hint = ""
-        if isinstance(answer.error, oidc.GitHubOidcPermissionCredentialError):
-            hint = "; give the job `permissions: id-token: write`"
-        reason = scrub(str(answer.error), (request_token,))
-        message = f"no identity for signing from {provider}: {reason}{hint}"
+        message = f"no identity for signing from {provider}: {identity_failure(answer.error)}"
         raise SigningError(message)
     if not answer.value:
         message = f"no identity for signing from {provider}"
@@ -138,18 +133,13 @@ class Sigstore:
         self.timeout = timeout
         self.jobs = max(1, jobs)
 
-    @property
-    def name(self) -> str:
-        """`production`, `staging`, or the trust config's path, for messages."""
-        return self.choice
-
     def sign(self, artifacts: list[Artifact], identity: Secret) -> list[Signed]:
         """Each file's new attestation, verified and written beside it; all of them, or a SigningError."""
         rounds = -(-len(artifacts) // self.jobs)
         bound = self.timeout * (2 + rounds)
         answer = call_within(lambda: self._sign(artifacts, identity), bound, "sigstore signing")
         if not answer.answered:
-            message = f"Sigstore ({self.name}) did not finish signing within {bound:g} s (option `timeout`)"
+            message = f"Sigstore ({self.choice}) did not finish signing within {bound:g} s (option `timeout`)"
             raise SigningError(message)
         if isinstance(answer.error, PublishError):
             raise answer.error
@@ -181,7 +171,7 @@ class Sigstore:
                 verifier.verify_dsse(attestation.to_bundle(), policy)
             except VerificationError as e:
                 message = (
-                    f"the attestation Sigstore ({self.name}) made for {artifact.name} does not verify against its "
+                    f"the attestation Sigstore ({self.choice}) made for {artifact.name} does not verify against its "
                     f"trust root and the identity the CI claims ({e}); nothing was signed"
                 )
                 raise SigningError(printable(message)) from None
@@ -224,7 +214,7 @@ class Sigstore:
     def _failure(self, error: BaseException, identity: Secret) -> str:
         """What went wrong, in the service's own words where it gave any; the identity token never in it."""
         words = service_words(error)
-        return printable(scrub(f"Sigstore ({self.name}) could not sign: {words}", (identity,)))
+        return printable(scrub(f"Sigstore ({self.choice}) could not sign: {words}", (identity,)))
 
 
 def service_words(error: BaseException) -> str:

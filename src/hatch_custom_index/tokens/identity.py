@@ -91,11 +91,7 @@ class IdentityExchange:
         try:
             token = oidc.detect_credential(audience)
         except oidc.IdentityError as e:
-            reason = scrub(str(e), (os.environ.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),))
-            hint = ""
-            if isinstance(e, oidc.GitHubOidcPermissionCredentialError):
-                hint = "; give the job `permissions: id-token: write`"
-            message = f"trusted publishing: no identity token from {provider}: {reason}{hint}"
+            message = f"trusted publishing: no identity token from {provider}: {identity_failure(e)}"
             raise TrustedPublishingError(message) from None
         if token is None:
             return self.unavailable(
@@ -136,6 +132,15 @@ class IdentityExchange:
         if self.context.mode is TrustedPublishingMode.ALWAYS:
             raise TrustedPublishingError(reason + " (option `trusted-publishing` is always)")
         return NotMinted(f"trusted publishing ({reason.removeprefix('trusted publishing: ')})")
+
+
+def identity_failure(error: BaseException) -> str:
+    """Why the CI gave no identity token, in `id`'s words without GitHub's request token, and what to do when the job
+    lacks the permission."""
+    reason = scrub(str(error), (os.environ.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),))
+    if isinstance(error, oidc.GitHubOidcPermissionCredentialError):
+        reason += "; give the job `permissions: id-token: write`"
+    return reason
 
 
 def ci_provider(environ: dict[str, str] | os._Environ[str] = os.environ) -> str | None:
